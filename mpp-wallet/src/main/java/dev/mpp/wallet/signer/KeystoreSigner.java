@@ -22,7 +22,6 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
-import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.web3j.crypto.Hash;
 
@@ -40,6 +39,8 @@ public final class KeystoreSigner implements Signer {
   // Bounds: the common "standard" scrypt setting is n=2^18, r=8 (256 MiB); allow up to that.
   private static final long MAX_SCRYPT_MEMORY_BYTES = 256L * 1024 * 1024;
   private static final int MAX_SCRYPT_P = 16;
+  private static final int MAX_SCRYPT_R = 1024;
+  private static final long MAX_SCRYPT_WORK_BYTES = 512L * 1024 * 1024;
   private static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
   private static final long MAX_FILE_BYTES = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,13 +146,19 @@ public final class KeystoreSigner implements Signer {
         long n = params.path("n").asLong(-1);
         long r = params.path("r").asLong(-1);
         long p = params.path("p").asLong(-1);
-        if (n < 2 || Long.bitCount(n) != 1 || r < 1 || p < 1 || p > MAX_SCRYPT_P) {
+        if (n < 2
+            || n > 1 << 30
+            || Long.bitCount(n) != 1
+            || r < 1
+            || r > MAX_SCRYPT_R
+            || p < 1
+            || p > MAX_SCRYPT_P) {
           throw new SignerException("invalid scrypt parameters in keystore");
         }
-        if (128 * r * n > MAX_SCRYPT_MEMORY_BYTES) {
+        if (128 * r * n > MAX_SCRYPT_MEMORY_BYTES || 128 * r * n * p > MAX_SCRYPT_WORK_BYTES) {
           throw new SignerException("scrypt parameters in keystore exceed the memory bound");
         }
-        return SCrypt.generate(password, salt, (int) n, (int) r, (int) p, 32);
+        return Scrypt.derive(password, salt, (int) n, (int) r, (int) p, 32);
       }
       case "pbkdf2" -> {
         if (!"hmac-sha256".equals(params.path("prf").asText())) {
