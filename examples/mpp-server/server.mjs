@@ -25,7 +25,7 @@ import { Errors, Method, z } from 'mppx'
 import { Mppx, Store, tempo } from 'mppx/server'
 import { createClient, formatUnits, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
+import { tempoLocalnet } from 'viem/tempo/chains'
 
 // ---------------------------------------------------------------------------------------------
 // Configuration

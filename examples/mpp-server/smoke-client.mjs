@@ -15,7 +15,7 @@ import { Challenge, Credential, Receipt } from 'mppx'
 import { Mppx, tempo } from 'mppx/client'
 import { createClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
+import { tempoLocalnet } from 'viem/tempo/chains'
 import { Actions, Transaction } from 'viem/tempo'
 
 const { values: args } = parseArgs({

@@ -73,10 +73,20 @@ public final class LocalChain implements AutoCloseable {
    *     not ready in time
    */
   public static LocalChain start(Duration startupTimeout) {
-    Objects.requireNonNull(startupTimeout, "startupTimeout");
+    long deadline = System.nanoTime() + startupTimeout.toNanos();
+    LocalChain chain = launch(startupTimeout);
+    chain.awaitReady(remaining(deadline));
+    return chain;
+  }
+
+  /**
+   * Starts anvil and returns as soon as its RPC port is known, before block 1; callers must {@link
+   * #awaitReady} before any payment. Lets {@link LocalStack} boot the server meanwhile.
+   */
+  static LocalChain launch(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
     StackEnvironment env = StackEnvironment.detect();
     Path anvil = env.anvilBinary();
-    long deadline = System.nanoTime() + startupTimeout.toNanos();
     ManagedProcess process =
         ManagedProcess.start(
             "anvil",
@@ -104,19 +114,22 @@ public final class LocalChain implements AutoCloseable {
               Matcher m = LISTENING.matcher(line);
               return m.find() ? Optional.of(m.group(1)) : Optional.empty();
             },
-            remaining(deadline),
+            timeout,
             "its RPC port");
-    LocalChain chain = new LocalChain(process, URI.create("http://" + hostPort));
+    return new LocalChain(process, URI.create("http://" + hostPort));
+  }
+
+  /** Waits for block 1 and checks the chain id; stops anvil and throws if either fails. */
+  void awaitReady(Duration timeout) {
     try {
-      chain.awaitBlock(1, remaining(deadline));
-      long reported = Hex.toLong(chain.rpc("eth_chainId").asText());
+      awaitBlock(1, timeout);
+      long reported = Hex.toLong(rpc("eth_chainId").asText());
       if (reported != CHAIN_ID) {
         throw new IllegalStateException("anvil reports chain id " + reported);
       }
     } catch (RuntimeException e) {
       throw process.failStartup("not ready: " + e.getMessage(), e);
     }
-    return chain;
   }
 
   private static Duration remaining(long deadlineNanos) {
@@ -192,6 +205,27 @@ public final class LocalChain implements AutoCloseable {
     Hex.requireAddress(token, "token");
     Hex.requireAddress(account, "account");
     return Hex.toBigInteger(call(token, BALANCE_OF + Hex.addressWord(account)));
+  }
+
+  /**
+   * Sends a transaction signed by anvil itself ({@code eth_sendTransaction}; dev accounts are
+   * unlocked); returns its hash. Handy for setup such as contract deployment ({@code to} null) or a
+   * plain token transfer, not for exercising a client's signing code.
+   *
+   * @param from the sending dev account
+   * @param to the callee, or {@code null} to deploy {@code data} as a contract
+   * @param data calldata or init code, {@code 0x}-prefixed
+   */
+  public String sendTransaction(DevAccount from, String to, String data) {
+    Objects.requireNonNull(from, "from");
+    Hex.requireData(data, "data");
+    Map<String, String> tx = new java.util.LinkedHashMap<>();
+    tx.put("from", from.address());
+    if (to != null) {
+      tx.put("to", Hex.requireAddress(to, "to"));
+    }
+    tx.put("data", data);
+    return rpc("eth_sendTransaction", tx).asText();
   }
 
   /** Broadcasts a signed transaction; returns its hash. */

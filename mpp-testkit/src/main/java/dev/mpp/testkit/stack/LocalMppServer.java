@@ -58,6 +58,10 @@ public final class LocalMppServer implements AutoCloseable {
     return start(chain.rpcUrl(), DEFAULT_TEST_SECRET, DEFAULT_STARTUP_TIMEOUT);
   }
 
+  static LocalMppServer start(URI rpcUrl, Duration startupTimeout) {
+    return start(rpcUrl, DEFAULT_TEST_SECRET, startupTimeout);
+  }
+
   /**
    * Starts a server settling on the chain at {@code rpcUrl}.
    *

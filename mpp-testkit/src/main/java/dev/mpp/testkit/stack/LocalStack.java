@@ -12,6 +12,8 @@ import java.time.Duration;
  */
 public final class LocalStack implements AutoCloseable {
 
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
   private final LocalChain chain;
   private final LocalMppServer server;
   private final Duration startupTime;
@@ -23,15 +25,24 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Starts the chain, waits for block 1, then starts the server.
+   * Starts the chain and the server and returns once the server is ready and the chain has mined
+   * block 1 (no payment may happen before that; see {@link LocalChain}).
    *
    * @throws StackUnavailableException if a piece is missing or does not start
    */
   public static LocalStack start() {
     long started = System.nanoTime();
-    LocalChain chain = LocalChain.start();
+    LocalChain chain = LocalChain.launch(STARTUP_TIMEOUT);
     try {
-      LocalMppServer server = LocalMppServer.start(chain);
+      // Node needs ~2 s to load mppx and viem, longer than anvil takes to mine block 1: boot the
+      // server while the chain gets there instead of one after the other.
+      LocalMppServer server = LocalMppServer.start(chain.rpcUrl(), STARTUP_TIMEOUT);
+      try {
+        chain.awaitReady(STARTUP_TIMEOUT);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       return new LocalStack(chain, server, Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException e) {
       chain.close();

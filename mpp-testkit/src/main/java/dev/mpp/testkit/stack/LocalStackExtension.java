@@ -50,6 +50,24 @@ public final class LocalStackExtension implements ParameterResolver {
     return context
         .getRoot()
         .getStore(NAMESPACE)
-        .computeIfAbsent(LocalStack.class, type -> LocalStack.start(), LocalStack.class);
+        .computeIfAbsent(LocalStack.class, type -> startAndReport(), LocalStack.class);
+  }
+
+  private static LocalStack startAndReport() {
+    LocalStack stack = LocalStack.start();
+    // One line on stderr (Surefire keeps it in the test's -output.txt) for post-mortems.
+    System.err.println(
+        "local MPP stack up in "
+            + stack.startupTime().toMillis()
+            + " ms: chain "
+            + stack.rpcUrl()
+            + " (log "
+            + stack.chain().log()
+            + "), server "
+            + stack.server().baseUrl()
+            + " (log "
+            + stack.server().log()
+            + ")");
+    return stack;
   }
 }
