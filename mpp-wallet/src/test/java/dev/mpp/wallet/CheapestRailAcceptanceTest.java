@@ -13,19 +13,22 @@ import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.client.wire.Credential;
 import dev.mpp.client.wire.PaymentRequest;
+import dev.mpp.wallet.chain.EvmAddress;
 import dev.mpp.wallet.evm.EvmRail;
 import dev.mpp.wallet.evm.EvmToken;
 import dev.mpp.wallet.evm.TokenDomain;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.price.Prices;
-import dev.mpp.wallet.rail.TestRail;
 import dev.mpp.wallet.signer.PrivateKeySigner;
 import dev.mpp.wallet.stripe.StripeFees;
 import dev.mpp.wallet.stripe.StripeRail;
 import dev.mpp.wallet.stripe.StripeSecretKey;
+import dev.mpp.wallet.tempo.TempoChargeRail;
+import dev.mpp.wallet.tempo.TempoConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,9 +54,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The cheapest-rail choice end to end: a local seller offers {@code stripe/charge} (USD cents),
  * {@code tempo/charge} (pathUSD) and {@code evm/charge} (USDC on Base) at different prices, the
- * payment flow drives a JDK HTTP client, and the wallet picks among the real Stripe rail (against a
- * fake Stripe API), the real EVM rail (signing locally) and a test rail standing in for Tempo (the
- * Tempo rail is not built yet; the test rail quotes pathUSD exactly like it will).
+ * payment flow drives a JDK HTTP client, and the wallet picks among the real rails: Stripe (against
+ * a fake Stripe API), EVM (signing locally) and Tempo (pull mode with fixed gas settings, so it
+ * signs without a chain).
  */
 class CheapestRailAcceptanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -156,12 +159,17 @@ class CheapestRailAcceptanceTest {
     return offer(id, "stripe", request);
   }
 
+  /** A Tempo offer whose fees the server sponsors, so the rail quotes no fee. */
   private Challenge tempoOffer(String id, long micros) {
+    return tempoOffer(id, micros, true);
+  }
+
+  private Challenge tempoOffer(String id, long micros, boolean sponsored) {
     ObjectNode request = JSON.createObjectNode();
     request.put("amount", Long.toString(micros));
     request.put("currency", Prices.PATH_USD);
     request.put("recipient", RECIPIENT);
-    request.putObject("methodDetails").put("chainId", TEMPO_CHAIN);
+    request.putObject("methodDetails").put("chainId", TEMPO_CHAIN).put("feePayer", sponsored);
     return offer(id, "tempo", request);
   }
 
@@ -194,8 +202,18 @@ class CheapestRailAcceptanceTest {
                 EvmToken.usdcOnBase(),
                 EvmToken.of(8453, EURC_BASE, 6, new TokenDomain("EURC", "2")))
             .build();
-    TestRail tempo =
-        TestRail.builder().method("tempo").asset(Prices.PATH_USD, TEMPO_CHAIN, 6).build();
+    // Fixed gas and fee settings: no RPC needed. Unsponsored, the fee is at most
+    // 100 000 gas × 20 gwei = 2·10^15 atto-dollars = 0.002 pathUSD.
+    TempoChargeRail tempo =
+        TempoChargeRail.builder(
+                TempoConfig.builder(TEMPO_CHAIN)
+                    .asset(EvmAddress.parse(Prices.PATH_USD))
+                    .gasLimit(100_000)
+                    .maxFeePerGas(BigInteger.valueOf(20_000_000_000L))
+                    .maxPriorityFeePerGas(BigInteger.ONE)
+                    .build(),
+                PrivateKeySigner.of(DEV_KEY.toCharArray()))
+            .build();
     return Wallet.builder()
         .ledger(new InMemoryLedgerStore())
         .rail(stripe, tempo, evm)
@@ -258,6 +276,35 @@ class CheapestRailAcceptanceTest {
     assertThat(payload.get("type").asText()).isEqualTo("authorization");
     assertThat(payload.get("value").asText()).isEqualTo("450000");
     assertThat(received.get(0).source()).contains("did:pkh:eip155:8453:" + devAddress());
+  }
+
+  @Test
+  void tempoGasCountsWhenTheServerDoesNotSponsorIt() throws IOException {
+    PaymentRecord record =
+        pay(
+            wallet(Policy.unlimited(), StripeFees.none()),
+            tempoOffer("tempo-40c-unsponsored", 400_000, false),
+            evmOffer("evm-40c", USDC_BASE, 400_000));
+
+    assertThat(record.method()).isEqualTo("evm");
+    assertThat(record.rationale())
+        .contains("#1 tempo/charge (challenge tempo-40c-unsponsored) via tempo: costlier")
+        .contains("0.40 usd + 0.002 usd fee = 0.402 usd");
+  }
+
+  @Test
+  void aSponsoredTempoOfferIsPaidWithASignedTransaction() throws IOException {
+    PaymentRecord record =
+        pay(
+            wallet(Policy.unlimited(), StripeFees.none()),
+            stripeOffer("stripe-50c", 50),
+            tempoOffer("tempo-40c", 400_000));
+
+    assertThat(record.method()).isEqualTo("tempo");
+    assertThat(record.currency()).isEqualTo(Prices.PATH_USD);
+    assertThat(received.get(0).payload().get("type").asText()).isEqualTo("transaction");
+    assertThat(received.get(0).payload().get("signature").asText()).startsWith("0x76");
+    assertThat(received.get(0).source()).contains("did:pkh:eip155:4217:" + devAddress());
   }
 
   @Test
