@@ -10,7 +10,6 @@ import dev.mpp.client.wire.Challenge;
 import dev.mpp.client.wire.PaymentRequest;
 import dev.mpp.testkit.stack.DevAccount;
 import dev.mpp.testkit.stack.LocalChain;
-import dev.mpp.testkit.stack.TransactionReceipt;
 import dev.mpp.wallet.chain.JsonRpcClient;
 import dev.mpp.wallet.evm.EvmRail;
 import dev.mpp.wallet.evm.EvmToken;
@@ -18,11 +17,8 @@ import dev.mpp.wallet.evm.TokenDomain;
 import dev.mpp.wallet.rail.RailPayment;
 import dev.mpp.wallet.signer.PrivateKeySigner;
 import dev.mpp.wallet.signer.Signature;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
@@ -63,19 +58,9 @@ class Eip3009AuthorizationChainTest {
   private static String token;
 
   @BeforeAll
-  static void deployToken() throws IOException {
+  static void deployToken() {
     chain = LocalChain.start();
-    String constructorArgs =
-        FunctionEncoder.encodeConstructor(
-            List.of(
-                new Utf8String("Test USD"),
-                new Utf8String("1"),
-                new Address(PAYER.address()),
-                new Uint256(SUPPLY)));
-    String deploy = chain.sendTransaction(DEPLOYER, null, "0x" + bytecode() + constructorArgs);
-    TransactionReceipt receipt = chain.waitForReceipt(deploy, RECEIPT_TIMEOUT);
-    assertThat(receipt.success()).as("token deployed").isTrue();
-    token = receipt.raw().path("contractAddress").asText();
+    token = Eip3009TestToken.deploy(chain, DEPLOYER, "Test USD", "1", PAYER.address(), SUPPLY);
     assertThat(chain.balanceOf(token, PAYER.address())).isEqualTo(SUPPLY);
   }
 
@@ -83,14 +68,6 @@ class Eip3009AuthorizationChainTest {
   static void stopChain() {
     if (chain != null) {
       chain.close();
-    }
-  }
-
-  private static String bytecode() throws IOException {
-    try (InputStream in =
-        Eip3009AuthorizationChainTest.class.getResourceAsStream("Eip3009TestToken.bin")) {
-      assertThat(in).as("checked-in token bytecode").isNotNull();
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
     }
   }
 
