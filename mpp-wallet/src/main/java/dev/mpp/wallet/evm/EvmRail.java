@@ -173,7 +173,7 @@ public final class EvmRail implements Rail {
           ErrorCode.RAIL_FAILED, "signer failed: " + e.getMessage(), e);
     }
     // An external signer answering for another key would give a credential the token rejects.
-    if (!payer.equals(signature.recoverSigner(digest))) {
+    if (signature == null || !payer.equals(recoverOrNull(signature, digest))) {
       throw new PaymentFailedException(
           ErrorCode.RAIL_FAILED, "signer returned a signature that does not recover to " + payer);
     }
@@ -184,6 +184,14 @@ public final class EvmRail implements Rail {
         terms.recipient());
     return new RailPayment(
         payload(authorization, signature), DidPkh.eip155(token.chainId(), payer), null);
+  }
+
+  private static EvmAddress recoverOrNull(Signature signature, byte[] digest) {
+    try {
+      return signature.recoverSigner(digest);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static ObjectNode payload(TransferAuthorization a, Signature signature) {

@@ -71,6 +71,7 @@ public record TransferAuthorization(
     return challengeHash(challenge.id(), challenge.realm());
   }
 
+  /** A copy of the 32-byte nonce. */
   @Override
   public byte[] nonce() {
     return nonce.clone();
