@@ -93,6 +93,10 @@ final class GroupCommitWriter implements AutoCloseable {
   private final int maxBatch;
   private final Thread thread;
   private boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong batches =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   GroupCommitWriter(String name, BatchRunner runner, int maxBatch) {
     this.runner = runner;
@@ -141,6 +145,8 @@ final class GroupCommitWriter implements AutoCloseable {
       queue.drainTo(batch, maxBatch - 1);
       stop = batch.remove(STOP);
       if (!batch.isEmpty()) {
+        batches.incrementAndGet();
+        writes.addAndGet(batch.size());
         try {
           runner.run(batch);
         } catch (RuntimeException | Error e) {
@@ -161,6 +167,16 @@ final class GroupCommitWriter implements AutoCloseable {
         task.fail(e);
       }
     }
+  }
+
+  /** Batches run so far (for the benchmark's report). */
+  long batches() {
+    return batches.get();
+  }
+
+  /** Writes run so far (for the benchmark's report). */
+  long writes() {
+    return writes.get();
   }
 
   /** Lets the writes already queued finish, then stops the writer thread. */

@@ -286,6 +286,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
     readers.close();
   }
 
+  /** Writes and batches committed so far: {@code {writes, batches}} (benchmark report). */
+  final long[] writerStats() {
+    return new long[] {writer.writes(), writer.batches()};
+  }
+
   // ---------------------------------------------------------------- writes (writer thread)
 
   private Reserved reserveInBatch(
