@@ -125,6 +125,11 @@ final class Selection {
     this.allowed = List.copyOf(allowed);
   }
 
+  /** Every evaluated option, allowed or not, in offer then rail order. */
+  List<Option> options() {
+    return options;
+  }
+
   static Selection evaluate(List<Challenge> offers, Inputs in) {
     List<Option> options = new ArrayList<>();
     for (int i = 0; i < offers.size(); i++) {
