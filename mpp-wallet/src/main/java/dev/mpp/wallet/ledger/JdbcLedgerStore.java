@@ -167,8 +167,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Set<Limit.Scope> scopes = scopesOf(record.agent(), record.fleet());
     ensureOpen();
     prepareScopes(scopes);
-    return writer.submit(
-        session -> reserveInBatch(session, record, createdNs, assetKey, checked), scopes);
+    return writer.submitInput(new Reservation(record, createdNs, assetKey, checked), scopes);
   }
 
   @Override
@@ -184,6 +183,19 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(at, "at");
     long atNs = BucketPlan.toNanos(at, "at");
     ensureOpen();
+    if (state.counts() && locksScopes()) {
+      // Commit and UNKNOWN change no counted amount, so they need no scope lock and no batch:
+      // one conditional UPDATE in autocommit, concurrent with the writer's batches.
+      return read(
+          "transition",
+          session -> {
+            try {
+              return transitionInBatch(session, id, state, reference, receiptHeader, detail, atNs);
+            } catch (Refusal refusal) {
+              throw refusal.reason();
+            }
+          });
+    }
     Set<Limit.Scope> scopes = Set.of();
     if (state == PaymentState.RELEASED && locksScopes()) {
       // agent and fleet never change, so reading them outside the batch is safe
@@ -292,32 +304,91 @@ abstract class JdbcLedgerStore implements LedgerStore {
 
   // ---------------------------------------------------------------- writes (writer thread)
 
-  private Reserved reserveInBatch(
-      Session session, PaymentRecord record, long createdNs, String assetKey, List<Limit> limits)
+  /** A reservation waiting in the writer's queue. */
+  record Reservation(PaymentRecord record, long createdNs, String assetKey, List<Limit> limits) {}
+
+  /**
+   * Decides every reservation of a batch with one read of all their windows (under the batch's
+   * locks), adding the reservations accepted earlier in the batch in memory, then inserts the
+   * accepted ones together. Exact: each reservation sees the committed spend plus everything before
+   * it in the batch.
+   */
+  private void reserveAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
       throws SQLException {
-    List<Window> windows = new ArrayList<>(limits.size());
-    for (Limit limit : limits) {
-      Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
-      if (!windows.contains(window)) {
-        windows.add(window);
+    List<Window> windows = new ArrayList<>();
+    for (Task<?> task : batch) {
+      if (task.input instanceof Reservation reservation) {
+        for (Limit limit : reservation.limits()) {
+          Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+          if (!windows.contains(window)) {
+            windows.add(window);
+          }
+        }
       }
     }
     List<Usage> sums = windows.isEmpty() ? List.of() : usages(session, windows);
-    List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
-    for (Limit limit : limits) {
-      Usage before =
-          sums.get(windows.indexOf(new Window(limit.scope(), limit.since(), limit.assetKey())));
-      Optional<PaymentDeniedException> denial = limit.check(before, record);
-      if (denial.isPresent()) {
-        throw new Refusal(denial.get());
+    List<Reservation> accepted = new ArrayList<>();
+    List<Integer> acceptedTasks = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (!(batch.get(i).input instanceof Reservation reservation)) {
+        continue;
       }
-      usages.add(new Reserved.LimitUsage(limit, before));
+      PaymentRecord record = reservation.record();
+      List<Reserved.LimitUsage> usages = new ArrayList<>(reservation.limits().size());
+      for (Limit limit : reservation.limits()) {
+        Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+        Usage before = sums.get(windows.indexOf(window));
+        for (Reservation earlier : accepted) {
+          if (window.counts(earlier.record(), earlier.assetKey())) {
+            before =
+                before.plus(
+                    earlier.record().usdMicros(),
+                    window.assetKey() == null ? BigInteger.ZERO : earlier.record().amount());
+          }
+        }
+        Optional<PaymentDeniedException> denial = limit.check(before, record);
+        if (denial.isPresent()) {
+          refusals[i] = denial.get();
+          break;
+        }
+        usages.add(new Reserved.LimitUsage(limit, before));
+      }
+      if (refusals[i] == null) {
+        accepted.add(reservation);
+        acceptedTasks.add(i);
+        results[i] = new Reserved(record, usages);
+      }
     }
-    if (!insert(session, record, createdNs, assetKey)) {
-      throw new Refusal(
-          new IllegalArgumentException("a record with id " + record.id() + " already exists"));
+    if (accepted.isEmpty()) {
+      return;
     }
-    return new Reserved(record, usages);
+    boolean[] inserted = insertAll(session, accepted);
+    for (int k = 0; k < accepted.size(); k++) {
+      if (!inserted[k]) {
+        // Counted above for the reservations after it: at worst one of them was denied early.
+        int i = acceptedTasks.get(k);
+        results[i] = null;
+        refusals[i] =
+            new IllegalArgumentException(
+                "a record with id " + accepted.get(k).record().id() + " already exists");
+      }
+    }
+  }
+
+  /**
+   * Inserts the records with their bucket increments.
+   *
+   * @return for each, whether it was inserted (false, with nothing written for it, when a record
+   *     with its id exists)
+   */
+  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+    boolean[] inserted = new boolean[reservations.size()];
+    for (int k = 0; k < reservations.size(); k++) {
+      Reservation r = reservations.get(k);
+      inserted[k] = insert(session, r.record(), r.createdNs(), r.assetKey());
+    }
+    return inserted;
   }
 
   /**
@@ -526,7 +597,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
       }
       Object[] results = new Object[batch.size()];
       RuntimeException[] refusals = new RuntimeException[batch.size()];
+      reserveAll(session, batch, results, refusals);
       for (int i = 0; i < batch.size(); i++) {
+        if (batch.get(i).write == null) {
+          continue;
+        }
         try {
           results[i] = batch.get(i).write.apply(session);
         } catch (Refusal refusal) {
@@ -589,7 +664,14 @@ abstract class JdbcLedgerStore implements LedgerStore {
    * @param since the window start, or null for all time
    * @param assetKey only this asset, or null
    */
-  record Window(Limit.Scope scope, Instant since, String assetKey) {}
+  record Window(Limit.Scope scope, Instant since, String assetKey) {
+    /** Whether a counted record (of asset {@code recordAssetKey}) falls in this window. */
+    boolean counts(PaymentRecord record, String recordAssetKey) {
+      return scope.includes(record)
+          && (since == null || !record.createdAt().isBefore(since))
+          && (assetKey == null || assetKey.equals(recordAssetKey));
+    }
+  }
 
   /** Counted spend of {@code scope} since {@code since}, read with {@code session}. */
   final Usage usage(Session session, Limit.Scope scope, Instant since, String assetKey)
