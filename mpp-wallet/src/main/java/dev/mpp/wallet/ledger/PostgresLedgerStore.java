@@ -23,9 +23,10 @@ import javax.sql.DataSource;
  * <p>Every budget scope (agent, fleet) has a row in {@code mpp_scope}. A reservation locks the rows
  * of its agent and fleet ({@code SELECT … FOR UPDATE}, always in the database's sort order, so
  * concurrent writers cannot deadlock), then sums the windows and inserts under those locks: two
- * processes can never both see the same headroom. Within one JVM, writes queue up behind one
- * connection and commit together (group commit), which divides the cost of the durable commit —
- * paid while the fleet row is locked — by the batch size.
+ * processes can never both see the same headroom. Within one JVM, reservations and releases queue
+ * up behind one connection and commit together (group commit), which divides the cost of the
+ * durable commit — paid while the fleet row is locked — by the batch size. Commits need no lock and
+ * run concurrently on pooled connections.
  *
  * <p>Connections come from a small pool of the store's own ({@link #builder(String)}) or from a
  * {@link DataSource} the application already has ({@link #builder(DataSource)}).
