@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -183,18 +184,10 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(at, "at");
     long atNs = BucketPlan.toNanos(at, "at");
     ensureOpen();
-    if (state.counts() && locksScopes()) {
-      // Commit and UNKNOWN change no counted amount, so they need no scope lock and no batch:
-      // one conditional UPDATE in autocommit, concurrent with the writer's batches.
-      return read(
-          "transition",
-          session -> {
-            try {
-              return transitionInBatch(session, id, state, reference, receiptHeader, detail, atNs);
-            } catch (Refusal refusal) {
-              throw refusal.reason();
-            }
-          });
+    if (state == PaymentState.PAID || state == PaymentState.UNKNOWN) {
+      // no counted amount changes: no scope lock, and the batch moves all of these together
+      return writer.submitInput(
+          new Transition(id, state, reference, receiptHeader, detail, atNs), Set.of());
     }
     Set<Limit.Scope> scopes = Set.of();
     if (state == PaymentState.RELEASED && locksScopes()) {
@@ -303,6 +296,92 @@ abstract class JdbcLedgerStore implements LedgerStore {
   }
 
   // ---------------------------------------------------------------- writes (writer thread)
+
+  /** A commit or UNKNOWN mark waiting in the writer's queue. */
+  record Transition(
+      String id,
+      PaymentState state,
+      String reference,
+      String receiptHeader,
+      String detail,
+      long atNs) {}
+
+  private static final String BATCH_TRANSITION =
+      "UPDATE mpp_payment SET state = ?, updated_ns = ?,"
+          + " reference = COALESCE(?, reference), receipt_header = COALESCE(?, receipt_header),"
+          + " detail = COALESCE(?, detail)"
+          + " WHERE id = ? AND (state = 'HELD' OR (state = 'UNKNOWN' AND ? = 'PAID'))";
+
+  /**
+   * Moves the batch's commits and UNKNOWN marks with one JDBC batch of conditional updates and one
+   * read of the moved records; the few that did not move (already there, forbidden, unknown id, or
+   * named twice in the batch) take the one-by-one path, which decides and explains.
+   */
+  private void transitionAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
+      throws SQLException {
+    List<Integer> fast = new ArrayList<>();
+    List<Integer> slow = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).input instanceof Transition t) {
+        (ids.add(t.id()) ? fast : slow).add(i);
+      }
+    }
+    if (fast.isEmpty()) {
+      return;
+    }
+    PreparedStatement update = session.prepare(BATCH_TRANSITION);
+    for (int i : fast) {
+      Transition t = (Transition) batch.get(i).input;
+      update.setString(1, t.state().name());
+      update.setLong(2, t.atNs());
+      update.setString(3, t.reference());
+      update.setString(4, t.receiptHeader());
+      update.setString(5, t.detail());
+      update.setString(6, t.id());
+      update.setString(7, t.state().name());
+      update.addBatch();
+    }
+    int[] counts = update.executeBatch();
+    List<Integer> moved = new ArrayList<>();
+    for (int n = 0; n < counts.length; n++) {
+      (counts[n] == 0 ? slow : moved).add(fast.get(n));
+    }
+    if (!moved.isEmpty()) {
+      PreparedStatement select =
+          session.prepare(
+              "SELECT "
+                  + COLUMNS
+                  + " FROM mpp_payment WHERE id IN (?"
+                  + ", ?".repeat(moved.size() - 1)
+                  + ")");
+      Map<String, PaymentRecord> byId = new HashMap<>();
+      for (int n = 0; n < moved.size(); n++) {
+        select.setString(n + 1, ((Transition) batch.get(moved.get(n)).input).id());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          PaymentRecord record = record(rows);
+          byId.put(record.id(), record);
+        }
+      }
+      for (int i : moved) {
+        results[i] = byId.get(((Transition) batch.get(i).input).id());
+      }
+    }
+    slow.sort(null);
+    for (int i : slow) {
+      Transition t = (Transition) batch.get(i).input;
+      try {
+        results[i] =
+            transitionInBatch(
+                session, t.id(), t.state(), t.reference(), t.receiptHeader(), t.detail(), t.atNs());
+      } catch (Refusal refusal) {
+        refusals[i] = refusal.reason();
+      }
+    }
+  }
 
   /** A reservation waiting in the writer's queue. */
   record Reservation(PaymentRecord record, long createdNs, String assetKey, List<Limit> limits) {}
@@ -598,6 +677,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
       Object[] results = new Object[batch.size()];
       RuntimeException[] refusals = new RuntimeException[batch.size()];
       reserveAll(session, batch, results, refusals);
+      transitionAll(session, batch, results, refusals);
       for (int i = 0; i < batch.size(); i++) {
         if (batch.get(i).write == null) {
           continue;
