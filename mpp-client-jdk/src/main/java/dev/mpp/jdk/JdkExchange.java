@@ -53,27 +53,15 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
 
   @Override
   public HttpResponse<Payload<T>> send(Map<String, String> headers) throws IOException {
-    HttpRequest attempt = attempt(headers);
-    if (!headers.containsKey(CREDENTIAL)) {
-      return await(() -> client.send(attempt, Payload.handler(handler, false)));
+    // The JDK's own send() is sendAsync() and a wait, so this one is too.
+    try {
+      return MppHttpClient.await(sendAsync(headers));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while sending");
+      interrupted.initCause(e);
+      throw interrupted;
     }
-    boolean manual = paidClient != client;
-    HttpResponse<Payload<T>> response =
-        await(() -> paidClient.send(attempt, Payload.handler(handler, manual)));
-    for (int hop = 0; hop < MAX_REDIRECTS; hop++) {
-      HttpRequest next = followUp(response);
-      if (next == null) {
-        return response;
-      }
-      response.body().discard();
-      if (!origin(next.uri()).equals(origin(attempt.uri()))) {
-        HttpRequest stripped =
-            HttpRequest.newBuilder(next, (name, v) -> !isCredential(name)).build();
-        return await(() -> client.send(stripped, Payload.handler(handler, false)));
-      }
-      response = await(() -> paidClient.send(next, Payload.handler(handler, true)));
-    }
-    return response;
   }
 
   @Override
@@ -200,20 +188,5 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
   @Override
   public void discard(HttpResponse<Payload<T>> response) {
     response.body().discard();
-  }
-
-  private interface Send<R> {
-    R call() throws IOException, InterruptedException;
-  }
-
-  private static <R> R await(Send<R> send) throws IOException {
-    try {
-      return send.call();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException("interrupted while sending");
-      interrupted.initCause(e);
-      throw interrupted;
-    }
   }
 }

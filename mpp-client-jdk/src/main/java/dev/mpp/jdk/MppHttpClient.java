@@ -197,7 +197,8 @@ public final class MppHttpClient extends HttpClient {
     return sibling;
   }
 
-  private static <V> V await(CompletableFuture<V> future) throws IOException, InterruptedException {
+  /** Waits for {@code future}, rethrowing its failure as the synchronous API would. */
+  static <V> V await(CompletableFuture<V> future) throws IOException, InterruptedException {
     try {
       return future.get();
     } catch (ExecutionException e) {
