@@ -127,7 +127,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     }
     String scheme = String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT);
     boolean downgrade = sent.uri().getScheme().equalsIgnoreCase("https") && scheme.equals("http");
-    if (!scheme.startsWith("http")
+    if (!(scheme.equals("http") || scheme.equals("https"))
         || target.getHost() == null
         || (downgrade && client.followRedirects() == HttpClient.Redirect.NORMAL)) {
       return null;

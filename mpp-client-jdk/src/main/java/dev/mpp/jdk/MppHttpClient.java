@@ -110,6 +110,7 @@ public final class MppHttpClient extends HttpClient {
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
+    Objects.requireNonNull(handler, "handler");
     ReplayableBody body = await(ReplayableBody.of(request, maxBufferedBody));
     JdkExchange<T> exchange = exchange(request, body, handler, null);
     PaymentResult<HttpResponse<Payload<T>>> result;
