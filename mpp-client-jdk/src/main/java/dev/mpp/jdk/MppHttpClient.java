@@ -198,8 +198,7 @@ public final class MppHttpClient extends HttpClient {
     return sibling;
   }
 
-  /** Waits for {@code future}, rethrowing its failure as the synchronous API would. */
-  static <V> V await(CompletableFuture<V> future) throws IOException, InterruptedException {
+  private static <V> V await(CompletableFuture<V> future) throws IOException, InterruptedException {
     try {
       return future.get();
     } catch (ExecutionException e) {
