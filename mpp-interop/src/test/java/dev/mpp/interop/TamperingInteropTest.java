@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Replays and tampering, end to end: the wallet pays through an adapter as usual, a proxy alters
  * what reaches the reference server, and the server must refuse it while the ledger records each
  * attempt once, in the state the chain confirms (no double count, nothing lost). Payer: dev account
- * 4 (OkHttp) and 1 (JDK).
+ * 4 (OkHttp) and 7 (JDK).
  */
 @ExtendWith(LocalStackExtension.class)
 class TamperingInteropTest {
@@ -57,7 +57,7 @@ class TamperingInteropTest {
   }
 
   private static DevAccount payer(Adapter adapter) {
-    return DevAccount.get(adapter == Adapter.OKHTTP ? 4 : 1);
+    return DevAccount.get(adapter == Adapter.OKHTTP ? 4 : 7);
   }
 
   private Wallet wallet(Adapter adapter, TempoMode mode) {
