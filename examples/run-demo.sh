@@ -6,12 +6,9 @@
 #   4. runs the fleet demo (dev.mpp.examples.FleetDemo) against it, with an SQLite ledger under
 #      examples/target/,
 #   5. stops the stack, also when a step fails or the script is interrupted.
-#
-#   bash examples/run-demo.sh [FleetDemo | OkHttpQuickStart | JdkQuickStart]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-main_class="dev.mpp.examples.${1:-FleetDemo}"
 target=examples/target
 stack_log="$target/demo-stack.log"
 
@@ -61,6 +58,6 @@ server_url="$(node -e 'console.log(JSON.parse(process.argv[1]).serverUrl)' "$rea
 rpc_url="$(node -e 'console.log(JSON.parse(process.argv[1]).rpcUrl)' "$ready")"
 echo "   server $server_url, chain $rpc_url (log: $stack_log)"
 
-echo "== $main_class"
-java -cp "$target/classes:$target/lib/*" "$main_class" \
+echo "== fleet demo (dev.mpp.examples.FleetDemo)"
+java -cp "$target/classes:$target/lib/*" dev.mpp.examples.FleetDemo \
   --server "$server_url" --rpc-url "$rpc_url" --ledger "$target/fleet-demo.db"

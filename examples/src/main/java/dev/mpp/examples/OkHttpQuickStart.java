@@ -7,57 +7,59 @@ import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.rail.HmacTestRail;
 import java.io.IOException;
+import java.util.Optional;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * An OkHttp agent that pays for {@code GET /tempo/charge} on the local stack: a wallet with a Tempo
- * rail and a daily budget, an interceptor, and an ordinary call. Run it against a running stack:
- *
- * <pre>
- * node examples/mpp-server/stack.mjs        # prints serverUrl and rpcUrl
- * java -cp "examples/target/classes:examples/target/lib/*" dev.mpp.examples.OkHttpQuickStart \
- *     --server http://127.0.0.1:PORT --rpc-url http://127.0.0.1:PORT
- * </pre>
+ * Quick start with OkHttp: an agent that may spend at most $0.50 per request and $5.00 a day
+ * fetches a paid resource. Pass a URL (e.g. {@code http://127.0.0.1:8402/test/charge} on the
+ * reference server in {@code examples/mpp-server}); without one it starts a {@link DemoPaywall} on
+ * loopback.
  */
 public final class OkHttpQuickStart {
   private OkHttpQuickStart() {}
 
-  /** Pays one request and prints the response, the receipt and the ledger record. */
+  /** Fetches {@code args[0]} (or a demo resource) and prints what was paid. */
   public static void main(String[] args) throws IOException {
-    LocalStack stack = LocalStack.fromArgs(args);
-    try (Wallet wallet =
-        Wallet.builder()
-            .ledger(new InMemoryLedgerStore())
-            .rail(stack.tempoRail(LocalStack.payer()))
-            .agent("quick-start", Policy.builder().cap(Window.DAY, "1.00").build())
-            .build()) {
-      OkHttpClient client =
-          new OkHttpClient.Builder()
-              .addInterceptor(MppInterceptor.builder(wallet).agent("quick-start").build())
-              .build();
-      Request request = new Request.Builder().url(stack.url("/tempo/charge").toString()).build();
-      try (Response response = client.newCall(request).execute()) {
-        System.out.println("HTTP " + response.code() + ": " + response.body().string());
-        MppInterceptor.paymentRecord(response).ifPresent(OkHttpQuickStart::print);
-      } catch (MppIOException e) {
-        // A refused or failed payment: e.error() is the typed reason (denied, no offer, ...).
-        System.out.println("not paid: " + e.error().code() + ": " + e.error().getMessage());
-      }
+    try (DemoPaywall demo =
+        args.length == 0 ? DemoPaywall.start(HmacTestRail.DEFAULT_SECRET) : null) {
+      fetch(args.length > 0 ? args[0] : demo.url("/weather"));
     }
   }
 
-  static void print(PaymentRecord paid) {
-    System.out.printf(
-        "paid %s of %s (%s usd) via %s, state %s, reference %s%n",
-        paid.units().toPlainString(),
-        paid.currency(),
-        paid.usd().toPlainString(),
-        paid.method(),
-        paid.state(),
-        paid.reference());
-    paid.receipt().ifPresent(receipt -> System.out.println("receipt: " + receipt.json()));
+  /** Fetches {@code url}, paying if asked to; returns the payment record, if any. */
+  public static Optional<PaymentRecord> fetch(String url) throws IOException {
+    try (Wallet wallet =
+        Wallet.builder()
+            .ledger(new InMemoryLedgerStore())
+            .rail(HmacTestRail.of(HmacTestRail.DEFAULT_SECRET))
+            .agent("bot-1", Policy.builder().maxPerPayment("0.50").cap(Window.DAY, "5.00").build())
+            .build()) {
+      OkHttpClient client =
+          new OkHttpClient.Builder()
+              .addInterceptor(MppInterceptor.builder(wallet).agent("bot-1").build())
+              .build();
+
+      try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+        System.out.println(response.code() + " " + response.body().string());
+        Optional<PaymentRecord> paid = MppInterceptor.paymentRecord(response);
+        paid.ifPresent(
+            record ->
+                System.out.printf(
+                    "paid %s USD via %s, receipt %s%n  why: %s%n",
+                    record.usd(), record.method(), record.reference(), record.rationale()));
+        return paid;
+      } catch (MppIOException e) {
+        System.out.println("not paid: " + e.error().code() + ": " + e.error().getMessage());
+        return Optional.empty();
+      } finally {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.mpp.interop;
 
 import dev.mpp.client.MppException;
 import dev.mpp.client.Payer;
+import dev.mpp.client.PaymentFlow;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.wire.Problem;
 import dev.mpp.jdk.MppHttpClient;
@@ -24,10 +25,10 @@ import okhttp3.ResponseBody;
 enum Adapter {
   OKHTTP {
     @Override
-    Agent agent(Payer wallet, String agent) {
+    Agent agent(PaymentFlow flow) {
       OkHttpClient client =
           new OkHttpClient.Builder()
-              .addInterceptor(MppInterceptor.builder(wallet).agent(agent).build())
+              .addInterceptor(MppInterceptor.create(flow))
               .readTimeout(Duration.ofSeconds(60))
               .build();
       return url -> {
@@ -50,12 +51,10 @@ enum Adapter {
   },
   JDK {
     @Override
-    Agent agent(Payer wallet, String agent) {
+    Agent agent(PaymentFlow flow) {
       HttpClient client =
-          MppHttpClient.builder(
-                  HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), wallet)
-              .agent(agent)
-              .build();
+          MppHttpClient.wrap(
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), flow);
       return url -> {
         try {
           HttpResponse<String> response =
@@ -79,7 +78,12 @@ enum Adapter {
   };
 
   /** An HTTP client of this adapter paying through {@code wallet} as {@code agent}. */
-  abstract Agent agent(Payer wallet, String agent);
+  Agent agent(Payer wallet, String agent) {
+    return agent(PaymentFlow.builder(wallet).agent(agent).build());
+  }
+
+  /** An HTTP client of this adapter driving {@code flow}. */
+  abstract Agent agent(PaymentFlow flow);
 
   /** GETs a URL; payment refusals and failures surface as the typed {@link MppException}. */
   @FunctionalInterface

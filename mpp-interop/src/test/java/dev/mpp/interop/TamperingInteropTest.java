@@ -1,9 +1,13 @@
 package dev.mpp.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mpp.client.ErrorCode;
+import dev.mpp.client.MppException;
+import dev.mpp.client.PaymentFlow;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.ProblemType;
@@ -166,12 +170,27 @@ class TamperingInteropTest {
 
   @ParameterizedTest
   @EnumSource(Adapter.class)
+  void aChallengeAboutToExpireIsNotPaid(Adapter adapter) {
+    // The flow's default 5 s margin: a challenge living 3 s is as good as expired.
+    try (Wallet wallet = wallet(adapter, TempoMode.PULL)) {
+      assertThatThrownBy(
+              () -> adapter.agent(wallet, AGENT).get(stack.url(ServerRoute.TEMPO_EXPIRING)))
+          .isInstanceOfSatisfying(
+              MppException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CHALLENGE_EXPIRED));
+      assertThat(wallet.records(LedgerQuery.all())).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Adapter.class)
   void anExpiredChallengeIsRefusedBeforeSettlement(Adapter adapter) {
     BigInteger before = recipientBalance();
     proxy.tamper(TamperingInteropTest::holdUntilExpired);
     try (Wallet wallet = wallet(adapter, TempoMode.PULL)) {
+      // No safety margin, so that the credential reaches the server, which must refuse it.
+      PaymentFlow flow = PaymentFlow.builder(wallet).agent(AGENT).clockSkew(Duration.ZERO).build();
       Adapter.Fetched fetched =
-          adapter.agent(wallet, AGENT).get(proxy.url(ServerRoute.TEMPO_EXPIRING.path()));
+          adapter.agent(flow).get(proxy.url(ServerRoute.TEMPO_EXPIRING.path()));
 
       assertThat(fetched.status()).isEqualTo(402);
       assertThat(fetched.problem().orElseThrow().type()).isEqualTo(ProblemType.PAYMENT_EXPIRED);

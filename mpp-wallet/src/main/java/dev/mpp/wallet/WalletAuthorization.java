@@ -87,7 +87,10 @@ final class WalletAuthorization implements PaymentAuthorization {
   public PaymentRecord release(String reason) {
     String why = Objects.requireNonNullElse(reason, "released");
     if (settledByRail) {
-      // The server refused the credential, but the rail's transaction is on chain: money moved.
+      // The rail settled before the credential was sent (a pushed transaction): a server
+      // rejection cannot undo that, so the amount stays counted until someone reconciles it. A
+      // reference alone proves nothing: an unsponsored pull knows its hash before the server
+      // broadcasts anything.
       log.warn(
           "challenge {}: {}, but the rail already settled {}; kept as unknown until reconciled",
           challenge.id(),
@@ -97,7 +100,7 @@ final class WalletAuthorization implements PaymentAuthorization {
           PaymentState.UNKNOWN,
           railReference,
           null,
-          why + "; the rail already settled " + railReference + " on chain: reconcile");
+          why + "; the rail had already settled " + railReference + " before sending");
     }
     return finish(PaymentState.RELEASED, null, null, why);
   }
