@@ -116,7 +116,8 @@ public abstract class AdapterScenarios {
   }
 
   /** Runs {@code call} in {@code mode}, returning the reply or throwing what the library threw. */
-  protected static HttpReply run(AdapterDriver.Client client, HttpCall call, Mode mode) throws Exception {
+  protected static HttpReply run(AdapterDriver.Client client, HttpCall call, Mode mode)
+      throws Exception {
     if (mode == Mode.SYNC) {
       return client.execute(call);
     }
