@@ -135,12 +135,19 @@ public final class PaymentFlow {
       exchange.discard(response);
       Map<String, String> headers = paidHeaders(context, authorization);
       R paid;
+      AtomicInteger sends = new AtomicInteger();
       try {
-        paid = retryFor(context, headers).call(() -> exchange.send(headers));
+        paid =
+            retryFor(context, headers)
+                .call(
+                    () -> {
+                      sends.incrementAndGet();
+                      return exchange.send(headers);
+                    });
       } catch (IOException | RuntimeException e) {
         throw unknown(context, authorization, e);
       }
-      Outcome<R> outcome = interpret(context, exchange, authorization, paid);
+      Outcome<R> outcome = interpret(context, exchange, authorization, paid, sends.get() > 1);
       if (!outcome.tryAgain || attempt >= maxPaymentAttempts) {
         return outcome.result;
       }
@@ -202,9 +209,16 @@ public final class PaymentFlow {
   private <R> CompletableFuture<PaymentResult<R>> sendPaidAsync(
       PaymentContext context, Exchange<R> exchange, PaymentAuthorization authorization, int n) {
     Map<String, String> headers = paidHeaders(context, authorization);
+    AtomicInteger sends = new AtomicInteger();
     CompletableFuture<R> sent;
     try {
-      sent = retryFor(context, headers).callAsync(() -> sendAsync(exchange, headers));
+      sent =
+          retryFor(context, headers)
+              .callAsync(
+                  () -> {
+                    sends.incrementAndGet();
+                    return sendAsync(exchange, headers);
+                  });
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -213,7 +227,7 @@ public final class PaymentFlow {
               if (error != null) {
                 throw unknown(context, authorization, unwrap(error));
               }
-              return interpret(context, exchange, authorization, paid);
+              return interpret(context, exchange, authorization, paid, sends.get() > 1);
             },
             executor)
         .thenCompose(
@@ -387,8 +401,17 @@ public final class PaymentFlow {
     return offers;
   }
 
+  /**
+   * Settles, releases or marks the payment from the paid response. After a transport resend, a
+   * rejection may answer the resend of a credential the lost first send already spent, so it proves
+   * nothing about settlement.
+   */
   private <R> Outcome<R> interpret(
-      PaymentContext context, Exchange<R> exchange, PaymentAuthorization authorization, R paid) {
+      PaymentContext context,
+      Exchange<R> exchange,
+      PaymentAuthorization authorization,
+      R paid,
+      boolean resent) {
     int status = exchange.status(paid);
     Receipt receipt = null;
     String note = null;
@@ -412,12 +435,11 @@ public final class PaymentFlow {
     Problem problem = problemOf(exchange, paid);
     if (status == 402) {
       ProblemType type = problem == null ? ProblemType.UNKNOWN : problem.type();
-      boolean noMoneyMoved = type.provesNoSettlement();
+      boolean noMoneyMoved = type.provesNoSettlement() && !resent;
       String reason =
           "credential rejected with 402 "
-              + (problem == null
-                  ? "(no problem details)"
-                  : problem.typeUri().orElse("about:blank"));
+              + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"))
+              + (resent ? " after a transport resend" : "");
       PaymentRecord record =
           noMoneyMoved ? authorization.release(reason) : authorization.markUnknown(reason);
       log.debug("challenge {}: {}", authorization.challenge().id(), reason);

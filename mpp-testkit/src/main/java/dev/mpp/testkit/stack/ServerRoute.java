@@ -1,0 +1,85 @@
+package dev.mpp.testkit.stack;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The routes of the reference server ({@code examples/mpp-server/server.mjs}) and what each one
+ * charges. {@code LocalStackTest} checks this table against the server's {@code /routes} listing.
+ */
+public enum ServerRoute {
+  /** Answers 200 without payment. */
+  FREE("/free"),
+  /** Tempo charge of 0.01 pathUSD; pull (signed 0x76 tx) and push (tx hash) both accepted. */
+  TEMPO_CHARGE("/tempo/charge", Offer.tempo(LocalChain.PATH_USD, 10_000)),
+  /**
+   * Fee-sponsored Tempo charge of 0.02 pathUSD: {@code methodDetails.feePayer} is true and {@code
+   * supportedModes} is {@code ["pull"]}; the server co-signs the 0x78 envelope as fee payer.
+   */
+  TEMPO_SPONSORED("/tempo/sponsored", Offer.tempo(LocalChain.PATH_USD, 20_000)),
+  /** Zero-amount Tempo charge, paid with an EIP-712 proof credential. */
+  TEMPO_ZERO("/tempo/zero", Offer.tempo(LocalChain.PATH_USD, 0)),
+  /** Three offers in one 402, in this order: tempo pathUSD, tempo AlphaUSD, test usd. */
+  MULTI(
+      "/multi",
+      Offer.tempo(LocalChain.PATH_USD, 30_000),
+      Offer.tempo(LocalChain.ALPHA_USD, 25_000),
+      Offer.test(2)),
+  /** Custom method {@code test}: credential payload {@code {"mac": hex HMAC}}; no chain. */
+  TEST_CHARGE("/test/charge", Offer.test(1));
+
+  private final String path;
+  private final List<Offer> offers;
+
+  ServerRoute(String path, Offer... offers) {
+    this.path = path;
+    this.offers = List.of(offers);
+  }
+
+  /** The request path, e.g. {@code /tempo/charge}. */
+  public String path() {
+    return path;
+  }
+
+  /** The offers in the route's 402, in header order; empty for {@link #FREE}. */
+  public List<Offer> offers() {
+    return offers;
+  }
+
+  /** The single offer of a one-offer route. */
+  public Offer offer() {
+    if (offers.size() != 1) {
+      throw new IllegalStateException(this + " has " + offers.size() + " offers");
+    }
+    return offers.get(0);
+  }
+
+  /**
+   * One payment offer of a route.
+   *
+   * @param method payment method name ({@code tempo} or {@code test})
+   * @param currency TIP-20 token address for tempo, {@code usd} for test
+   * @param amount price in base units (6 decimals for TIP-20 tokens, cents for usd)
+   */
+  public record Offer(String method, String currency, BigInteger amount) {
+
+    /** Validates the fields. */
+    public Offer {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(currency, "currency");
+      Objects.requireNonNull(amount, "amount");
+      if (amount.signum() < 0) {
+        throw new IllegalArgumentException("amount must be >= 0: " + amount);
+      }
+    }
+
+    static Offer tempo(String token, long amount) {
+      return new Offer("tempo", token, BigInteger.valueOf(amount));
+    }
+
+    static Offer test(long cents) {
+      return new Offer("test", "usd", BigInteger.valueOf(cents));
+    }
+  }
+}
