@@ -445,7 +445,10 @@ public final class PaymentFlow {
       log.debug("challenge {}: {}", authorization.challenge().id(), reason);
       notify(l -> l.rejected(context, record, problem));
       boolean fresh = type == ProblemType.INVALID_CHALLENGE || type == ProblemType.PAYMENT_EXPIRED;
-      return new Outcome<>(new PaymentResult<>(paid, record, problem), noMoneyMoved && fresh);
+      // The payer may know better than the problem type (e.g. a push it settled itself): only a
+      // record it actually released allows paying again.
+      boolean released = record.state() == PaymentState.RELEASED;
+      return new Outcome<>(new PaymentResult<>(paid, record, problem), released && fresh);
     }
     PaymentRecord record =
         authorization.markUnknown("HTTP " + status + " after the credential was sent");

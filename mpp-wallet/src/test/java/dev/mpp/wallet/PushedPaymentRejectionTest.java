@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class PushedPaymentRejectionTest {
 
-  /** Settles on its own, like a pushed transaction, and says so with a reference. */
-  private static final class PushingRail implements Rail {
+  /** Settles on its own, like a pushed transaction, and says so. */
+  private static class PushingRail implements Rail {
     private final TestRail delegate = Offers.usdRail();
 
     @Override
@@ -48,7 +48,7 @@ class PushedPaymentRejectionTest {
     @Override
     public RailPayment pay(Challenge challenge, PaymentContext context) {
       RailPayment paid = delegate.pay(challenge, context);
-      return new RailPayment(paid.payload(), paid.source(), "0xpushed-" + challenge.id());
+      return new RailPayment(paid.payload(), paid.source(), "0xpushed-" + challenge.id(), true);
     }
   }
 
@@ -72,6 +72,30 @@ class PushedPaymentRejectionTest {
     assertThat(record.detail()).contains("invalid-challenge").contains("already settled");
     // 0.06 still counts: a second 0.06 payment would exceed the 0.10 cap.
     assertThat(wallet.budget("bot").lines().get(0).unknown()).isEqualByComparingTo("0.06");
+  }
+
+  @Test
+  void aReferenceKnownBeforeSettlementIsNotASettlement() {
+    // An unsponsored Tempo pull knows its transaction hash before the server broadcasts it.
+    Rail pulling =
+        new PushingRail() {
+          @Override
+          public RailPayment pay(Challenge challenge, PaymentContext context) {
+            RailPayment signed = super.pay(challenge, context);
+            return new RailPayment(signed.payload(), signed.source(), signed.reference(), false);
+          }
+        };
+    Wallet plain =
+        Wallet.builder()
+            .ledger(new InMemoryLedgerStore())
+            .rail(pulling)
+            .agent("bot", Policy.unlimited())
+            .build();
+    PaymentAuthorization auth =
+        plain.authorize(context("bot"), List.of(offer("c3", "test", "6", "usd")));
+
+    assertThat(auth.release("credential rejected with 402 invalid-challenge").state())
+        .isEqualTo(PaymentState.RELEASED);
   }
 
   @Test
