@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
   private static final String CREDENTIAL = "Authorization";
+  private static final String RECEIPT = "Payment-Receipt";
   private static final int MAX_REDIRECTS = 5;
 
   private final HttpClient client;
@@ -35,6 +36,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
   private final ReplayableBody body;
   private final BodyHandler<T> handler;
   private final PushPromiseHandler<Payload<T>> push;
+  private volatile List<String> redirectReceipts = List.of();
 
   JdkExchange(
       HttpClient client,
@@ -67,7 +69,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
       if (next == null) {
         return response;
       }
-      response.body().discard();
+      keepReceipts(response);
       if (!origin(next.uri()).equals(origin(attempt.uri()))) {
         HttpRequest stripped =
             HttpRequest.newBuilder(next, (name, v) -> !isCredential(name)).build();
@@ -96,7 +98,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     if (next == null) {
       return CompletableFuture.completedFuture(response);
     }
-    response.body().discard();
+    keepReceipts(response);
     if (!origin(next.uri()).equals(origin(issuer))) {
       HttpRequest stripped = HttpRequest.newBuilder(next, (name, v) -> !isCredential(name)).build();
       return client.sendAsync(stripped, Payload.handler(handler, false), push);
@@ -104,6 +106,14 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     return paidClient
         .sendAsync(next, Payload.handler(handler, true), push)
         .thenCompose(followed -> followAsync(issuer, followed, hop + 1));
+  }
+
+  private void keepReceipts(HttpResponse<Payload<T>> redirect) {
+    List<String> receipts = redirect.headers().allValues(RECEIPT);
+    if (!receipts.isEmpty()) {
+      redirectReceipts = receipts;
+    }
+    redirect.body().discard();
   }
 
   /** The caller's response: its own body type, and the payment outcome. */
@@ -183,9 +193,14 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     return response.statusCode();
   }
 
+  /**
+   * A receipt may come with a redirect the paid attempt followed (pay, then 302 to the content):
+   * when the final response has none, the redirects' are the paid exchange's.
+   */
   @Override
   public List<String> headers(HttpResponse<Payload<T>> response, String name) {
-    return response.headers().allValues(name);
+    List<String> values = response.headers().allValues(name);
+    return values.isEmpty() && name.equalsIgnoreCase(RECEIPT) ? redirectReceipts : values;
   }
 
   @Override
