@@ -204,7 +204,7 @@ const PRICES = {
 }
 
 /** How long /tempo/expiring's challenges live: short enough for tests to outwait. */
-const EXPIRING_SECONDS = 3
+const EXPIRING_SECONDS = 4
 
 function createRoutes(mppx, evmToken) {
   return {

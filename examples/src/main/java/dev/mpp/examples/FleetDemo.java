@@ -11,6 +11,7 @@ import dev.mpp.okhttp.MppInterceptor;
 import dev.mpp.wallet.Budget;
 import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.ledger.LedgerQuery;
+import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.SqliteLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
@@ -50,7 +51,7 @@ import okhttp3.Response;
  * bash examples/run-demo.sh      # builds, starts the local stack, runs this, stops the stack
  * </pre>
  *
- * <p>Options: {@code --server URL --rpc-url URL} (see {@link LocalStack}) and {@code --ledger FILE}
+ * <p>Options: {@code --server URL --rpc-url URL} (see {@link DemoStack}) and {@code --ledger FILE}
  * (default {@code target/fleet-demo.db}; any previous file there is replaced).
  */
 public final class FleetDemo {
@@ -85,12 +86,15 @@ public final class FleetDemo {
               "OkHttp",
               List.of("/multi", "/tempo/charge")));
 
-  /** Runs the demo; exits non-zero if the ledger and the chain disagree. */
+  /**
+   * Runs the demo; exits non-zero if nothing was paid, an agent stopped on an error rather than a
+   * policy, or the ledger and the chain disagree.
+   */
   public static void main(String[] args) throws Exception {
-    LocalStack stack = LocalStack.fromArgs(args);
+    DemoStack stack = DemoStack.fromArgs(args);
     Path ledger = Path.of(stack.options().getOrDefault("ledger", "target/fleet-demo.db"));
     freshLedger(ledger);
-    Signer treasury = LocalStack.payer();
+    Signer treasury = DemoStack.payer();
     String recipient = stack.recipient();
     Balances before = Balances.read(stack, recipient, treasury.address());
 
@@ -111,6 +115,7 @@ public final class FleetDemo {
             .fleet(FLEET, Policy.builder().cap(Window.DAY, FLEET_CAP).build());
     AGENTS.forEach(agent -> builder.agent(agent.name(), FLEET, agent.policy()));
     Map<String, String> stoppedBy = new ConcurrentHashMap<>();
+    boolean ok;
     try (Wallet wallet = builder.build()) {
       ExecutorService fleet = Executors.newFixedThreadPool(AGENTS.size());
       List<Future<?>> running = new ArrayList<>();
@@ -127,9 +132,17 @@ public final class FleetDemo {
       printReceipts(records);
       printSummary(wallet, records, stoppedBy);
 
-      if (!chainCheck(records, before, Balances.read(stack, recipient, treasury.address()))) {
-        System.exit(1);
-      }
+      boolean agrees =
+          chainCheck(records, before, Balances.read(stack, recipient, treasury.address()));
+      // A demo that paid nothing, or whose agents stopped on errors rather than on their
+      // policies, has shown nothing: fail, so that CI notices.
+      boolean paidSomething = records.stream().anyMatch(r -> r.state() == PaymentState.PAID);
+      boolean allDenied = stoppedBy.values().stream().noneMatch(why -> why.startsWith("error"));
+      ok = agrees && paidSomething && allDenied;
+    }
+    if (!ok) {
+      System.out.println("fleet demo FAILED");
+      System.exit(1);
     }
   }
 
@@ -139,12 +152,12 @@ public final class FleetDemo {
       BigInteger recipientAlpha,
       BigInteger treasuryPath,
       BigInteger treasuryAlpha) {
-    static Balances read(LocalStack stack, String recipient, String treasury) {
+    static Balances read(DemoStack stack, String recipient, String treasury) {
       return new Balances(
-          stack.balanceOf(LocalStack.PATH_USD, recipient),
-          stack.balanceOf(LocalStack.ALPHA_USD, recipient),
-          stack.balanceOf(LocalStack.PATH_USD, treasury),
-          stack.balanceOf(LocalStack.ALPHA_USD, treasury));
+          stack.balanceOf(DemoStack.PATH_USD, recipient),
+          stack.balanceOf(DemoStack.ALPHA_USD, recipient),
+          stack.balanceOf(DemoStack.PATH_USD, treasury),
+          stack.balanceOf(DemoStack.ALPHA_USD, treasury));
     }
   }
 
@@ -153,8 +166,8 @@ public final class FleetDemo {
    * says was paid, token by token; what the treasury spent beyond that went to fees.
    */
   private static boolean chainCheck(List<PaymentRecord> records, Balances before, Balances after) {
-    BigInteger pathPaid = paid(records, LocalStack.PATH_USD.toLowerHex());
-    BigInteger alphaPaid = paid(records, LocalStack.ALPHA_USD.toLowerHex());
+    BigInteger pathPaid = paid(records, DemoStack.PATH_USD.toLowerHex());
+    BigInteger alphaPaid = paid(records, DemoStack.ALPHA_USD.toLowerHex());
     BigInteger pathReceived = after.recipientPath().subtract(before.recipientPath());
     BigInteger alphaReceived = after.recipientAlpha().subtract(before.recipientAlpha());
     BigInteger pathSpent = before.treasuryPath().subtract(after.treasuryPath());
@@ -179,7 +192,7 @@ public final class FleetDemo {
 
   /** Calls the agent's routes in turn until its policy (or the fleet's) denies a payment. */
   private static void run(
-      LocalStack stack, Wallet wallet, Agent agent, Map<String, String> stoppedBy) {
+      DemoStack stack, Wallet wallet, Agent agent, Map<String, String> stoppedBy) {
     Function<URI, Paid> http =
         agent.http().equals("OkHttp") ? okHttp(wallet, agent.name()) : jdk(wallet, agent.name());
     for (int call = 0; call < MAX_CALLS_PER_AGENT; call++) {
@@ -295,8 +308,7 @@ public final class FleetDemo {
     for (Agent agent : AGENTS) {
       Budget budget = wallet.budget(agent.name());
       for (Budget.Line line : budget.lines()) {
-        if (line.scope().kind() == dev.mpp.wallet.ledger.Limit.Scope.Kind.FLEET
-            && !agent.equals(AGENTS.get(0))) {
+        if (line.scope().kind() == Limit.Scope.Kind.FLEET && !agent.equals(AGENTS.get(0))) {
           continue; // the fleet's lines are the same for every agent: print them once
         }
         System.out.printf(
@@ -319,10 +331,10 @@ public final class FleetDemo {
 
   private static String token(String currency) {
     String lower = currency.toLowerCase(Locale.ROOT);
-    if (lower.equals(LocalStack.PATH_USD.toLowerHex())) {
+    if (lower.equals(DemoStack.PATH_USD.toLowerHex())) {
       return "pathUSD";
     }
-    if (lower.equals(LocalStack.ALPHA_USD.toLowerHex())) {
+    if (lower.equals(DemoStack.ALPHA_USD.toLowerHex())) {
       return "AlphaUSD";
     }
     return currency;

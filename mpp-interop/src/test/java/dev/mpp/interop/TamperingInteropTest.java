@@ -171,7 +171,7 @@ class TamperingInteropTest {
   @ParameterizedTest
   @EnumSource(Adapter.class)
   void aChallengeAboutToExpireIsNotPaid(Adapter adapter) {
-    // The flow's default 5 s margin: a challenge living 3 s is as good as expired.
+    // The flow's default 5 s margin: a challenge living 4 s is as good as expired.
     try (Wallet wallet = wallet(adapter, TempoMode.PULL)) {
       assertThatThrownBy(
               () -> adapter.agent(wallet, AGENT).get(stack.url(ServerRoute.TEMPO_EXPIRING)))

@@ -47,7 +47,7 @@ public enum ServerRoute {
   STRIPE_CHARGE("/stripe/charge", new Offer("stripe", "usd", BigInteger.valueOf(50)));
 
   /** How long {@link #TEMPO_EXPIRING}'s challenges live. */
-  public static final int EXPIRING_SECONDS = 3;
+  public static final int EXPIRING_SECONDS = 4;
 
   private final String path;
   private final List<Offer> offers;

@@ -16,22 +16,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where the examples' local stack runs ({@code node examples/mpp-server/stack.mjs}: anvil in Tempo
- * mode, chain 1337, and the reference MPP server), and the pieces every example needs from it.
+ * The fleet demo's view of the local stack ({@code node examples/mpp-server/stack.mjs}: anvil in
+ * Tempo mode, chain 1337, and the reference MPP server): where it runs, the rail that pays it, and
+ * the balances that show what moved.
  *
- * <p>Command line: {@code --server URL --rpc-url URL}; or the environment variables {@code
- * MPP_SERVER_URL} and {@code MPP_RPC_URL}. The payer key comes from {@code MPP_PRIVATE_KEY},
- * defaulting to anvil's well-known dev account 0: a public test key that only ever holds test money
- * on a local chain.
+ * <p>Command line: {@code --server URL --rpc-url URL} (what {@code stack.mjs} prints as {@code
+ * serverUrl} and {@code rpcUrl}); or the environment variables {@code MPP_SERVER_URL} and {@code
+ * MPP_RPC_URL}. The payer key comes from {@code MPP_PRIVATE_KEY}, defaulting to anvil's well-known
+ * dev account 0: a public test key that only ever holds test money on a local chain.
  *
  * @param server the reference server's base URL
  * @param rpcUrl the chain's JSON-RPC endpoint
  * @param options every other {@code --name value} option given
  */
-record LocalStack(URI server, URI rpcUrl, Map<String, String> options) {
+record DemoStack(URI server, URI rpcUrl, Map<String, String> options) {
   /** The local chain's id. */
   static final long CHAIN_ID = 1337;
 
@@ -49,8 +51,8 @@ record LocalStack(URI server, URI rpcUrl, Map<String, String> options) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Reads the options; fails with usage text when the stack's URLs are missing. */
-  static LocalStack fromArgs(String[] args) {
-    Map<String, String> options = new java.util.LinkedHashMap<>();
+  static DemoStack fromArgs(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw usage("unexpected argument: " + args[i]);
@@ -62,7 +64,7 @@ record LocalStack(URI server, URI rpcUrl, Map<String, String> options) {
     if (server == null || rpc == null) {
       throw usage("the local stack's URLs are missing");
     }
-    return new LocalStack(URI.create(server), URI.create(rpc), Map.copyOf(options));
+    return new DemoStack(URI.create(server), URI.create(rpc), Map.copyOf(options));
   }
 
   private static IllegalArgumentException usage(String problem) {
