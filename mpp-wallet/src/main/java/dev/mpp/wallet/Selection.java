@@ -25,6 +25,11 @@ final class Selection {
   /** At most this many alternatives are described in a rationale; the rest are counted. */
   private static final int MAX_DESCRIBED = 16;
 
+  /** Server-chosen strings are shortened so that a hostile 402 cannot bloat every record. */
+  private static final int MAX_ID_CHARS = 48;
+
+  private static final int MAX_RATIONALE_CHARS = 4096;
+
   /** Orders allowed options: preferred methods first, then cheapest, then server and rail order. */
   private static final Comparator<Option> ORDER =
       Comparator.<Option>comparingInt(o -> o.preference)
@@ -76,7 +81,7 @@ final class Selection {
               + "/"
               + challenge.intent()
               + " (challenge "
-              + challenge.id()
+              + shorten(challenge.id())
               + ")";
       return rail == null ? base : base + " via " + rail.method();
     }
@@ -94,6 +99,16 @@ final class Selection {
           + amount
           + ")";
     }
+  }
+
+  private static String shorten(String text) {
+    return text.length() <= MAX_ID_CHARS ? text : text.substring(0, MAX_ID_CHARS) + "…";
+  }
+
+  private static String capped(StringBuilder out) {
+    return out.length() <= MAX_RATIONALE_CHARS
+        ? out.toString()
+        : out.substring(0, MAX_RATIONALE_CHARS) + "…";
   }
 
   /** Everything the evaluation needs from the wallet. */
@@ -277,7 +292,7 @@ final class Selection {
       out.append("; ").append(option.label()).append(": ").append(why(option, chosen, skipped));
       described++;
     }
-    return out.toString();
+    return capped(out);
   }
 
   /**
@@ -299,7 +314,7 @@ final class Selection {
       out.append(option.label()).append(": ").append(why(option, null, skipped));
       described++;
     }
-    return out.isEmpty() ? "no offers" : out.toString();
+    return out.isEmpty() ? "no offers" : capped(out);
   }
 
   private static String why(Option option, Option chosen, List<Option> skipped) {

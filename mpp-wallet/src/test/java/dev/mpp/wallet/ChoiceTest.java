@@ -304,4 +304,18 @@ class ChoiceTest {
     assertThat(record.agent()).isEqualTo("bot");
     assertThat(record.fleet()).isNull();
   }
+
+  @Test
+  void manyOrHugeOffersCannotBloatTheRationale() {
+    Wallet wallet = wallet(Offers.usdRail()).build();
+    List<Challenge> offers = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      offers.add(offer("x".repeat(10_000) + i, "test", Integer.toString(100 + i), "usd"));
+    }
+
+    var record = wallet.authorize(context("bot"), offers).record();
+
+    assertThat(record.challengeId()).endsWith("x0");
+    assertThat(record.rationale()).hasSizeLessThanOrEqualTo(4097).contains("and 83 more");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.mpp.wallet.ledger;
 
+import dev.mpp.client.PaymentRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -378,6 +379,48 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
         connections.release(session, broken);
       }
     }
+  }
+
+  /**
+   * Inserts the record and its bucket increments in one statement (one round trip, which matters
+   * while the fleet row is locked): the bucket upsert only runs when the payment row was inserted.
+   */
+  @Override
+  boolean insert(Session session, PaymentRecord record, long createdNs, String assetKey)
+      throws SQLException {
+    PreparedStatement statement =
+        session.prepare(INSERT_WITH_BUCKETS[record.fleet() == null ? 1 : 2]);
+    int next = bindRecord(statement, 1, record, createdNs, assetKey);
+    bindBuckets(statement, next, record, createdNs, assetKey);
+    return statement.executeUpdate() > 0;
+  }
+
+  private static final String[] INSERT_WITH_BUCKETS = {
+    null, insertWithBuckets(1), insertWithBuckets(2)
+  };
+
+  private static String insertWithBuckets(int scopes) {
+    StringBuilder sql =
+        new StringBuilder("WITH ins AS (INSERT INTO mpp_payment (")
+            .append(COLUMNS)
+            .append(") VALUES (")
+            .append("?, ".repeat(22))
+            .append("?) ON CONFLICT (id) DO NOTHING RETURNING 1)")
+            .append(
+                " INSERT INTO mpp_bucket (scope_kind, scope_name, span, start_ns, asset_key,"
+                    + " usd_micros, pay_count, units)"
+                    + " SELECT v.k, v.n, v.s, v.t, v.a, v.u, 1, v.x FROM (VALUES ");
+    for (int i = 0; i < scopes * (BucketPlan.SPANS.length + 1); i++) {
+      sql.append(i == 0 ? "" : ", ")
+          .append("(?::text, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::numeric)");
+    }
+    return sql.append(
+            ") AS v (k, n, s, t, a, u, x) WHERE EXISTS (SELECT 1 FROM ins)"
+                + " ON CONFLICT (scope_kind, scope_name, span, start_ns, asset_key) DO UPDATE SET"
+                + " usd_micros = mpp_bucket.usd_micros + excluded.usd_micros,"
+                + " pay_count = mpp_bucket.pay_count + excluded.pay_count,"
+                + " units = mpp_bucket.units + excluded.units")
+        .toString();
   }
 
   @Override
