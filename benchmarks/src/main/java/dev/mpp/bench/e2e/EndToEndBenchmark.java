@@ -210,9 +210,11 @@ public final class EndToEndBenchmark {
       throw new IllegalStateException(client + " printed no result: " + output);
     }
     JsonNode result = JSON.readTree(line);
-    if (result.path("errors").asInt() > 0) {
-      System.err.println(
-          client + ": " + result.path("errors") + " errors, first: " + result.path("firstError"));
+    int errors = result.path("errors").asInt() + result.path("warmupErrors").asInt();
+    if (errors > 0) {
+      // Figures of a run with failed calls measure the failures: refuse them.
+      throw new IllegalStateException(
+          client + " run had " + errors + " failed calls, first: " + result.path("firstError"));
     }
     return new Run(
         client,

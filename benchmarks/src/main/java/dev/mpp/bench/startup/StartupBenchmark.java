@@ -5,6 +5,7 @@ import dev.mpp.bench.Machine;
 import dev.mpp.bench.RepoRoot;
 import dev.mpp.bench.Report;
 import dev.mpp.bench.Stats;
+import dev.mpp.bench.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Settings: {@code -Dbench.startup.runs=10}.
  */
 public final class StartupBenchmark {
+
+  private static final String DEV_KEY =
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
   private StartupBenchmark() {}
 
@@ -63,10 +67,25 @@ public final class StartupBenchmark {
           }
         });
     server.start();
+    // A ledger of its own instead of ~/.mpp/wallet.db; created by the first run, as for a user.
+    Path ledger = TempFiles.directory("mpp-startup-bench");
     try {
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/free";
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      String url = base + "/free";
       Map<String, List<String>> tools = new LinkedHashMap<>();
-      tools.put("mpp fetch (Java)", List.of(mpp.toString(), "fetch", url));
+      tools.put(
+          "mpp fetch (Java)",
+          List.of(
+              mpp.toString(),
+              "fetch",
+              "--wallet",
+              ledger.resolve("wallet.db").toString(),
+              // Required with a key; a free URL never reaches the node (a request would 404 here).
+              "--chain-id",
+              "4217",
+              "--rpc-url",
+              base + "/rpc",
+              url));
       tools.put("mppx (Node)", List.of(mppx.toString(), url, "-s"));
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       tools.keySet().forEach(name -> results.put(name, new ArrayList<>()));
@@ -74,11 +93,14 @@ public final class StartupBenchmark {
         for (Map.Entry<String, List<String>> tool : tools.entrySet()) {
           firstArrival.set(0);
           long start = System.nanoTime();
-          Process process =
+          ProcessBuilder builder =
               new ProcessBuilder(tool.getValue())
                   .directory(RepoRoot.serverDir().toFile())
-                  .redirectErrorStream(true)
-                  .start();
+                  .redirectErrorStream(true);
+          // The Java CLI refuses to start without a payment key; anvil dev account 0 (public).
+          builder.environment().put("MPP_PRIVATE_KEY", DEV_KEY);
+          builder.environment().remove("MPP_JAVA_OPTS");
+          Process process = builder.start();
           String output =
               new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
           if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -105,6 +127,7 @@ public final class StartupBenchmark {
       report.line("load average after: " + Machine.loadAverage());
     } finally {
       server.stop(0);
+      TempFiles.delete(ledger);
     }
   }
 }
