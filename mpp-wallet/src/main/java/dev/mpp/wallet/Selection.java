@@ -86,18 +86,18 @@ final class Selection {
       return rail == null ? base : base + " via " + rail.method();
     }
 
+    /** E.g. {@code 0.02 usd in test:usd + 0.01 usd fee = 0.03 usd}. */
     String cost() {
+      String base = Usd.format(usdMicros) + " usd in " + amount.asset().key();
       if (feeUsdMicros == 0) {
-        return Usd.format(usdMicros) + " usd (" + amount + ")";
+        return base;
       }
-      return Usd.format(usdMicros)
-          + " usd + "
+      return base
+          + " + "
           + Usd.format(feeUsdMicros)
           + " usd fee = "
           + Usd.format(totalUsdMicros())
-          + " usd ("
-          + amount
-          + ")";
+          + " usd";
     }
   }
 

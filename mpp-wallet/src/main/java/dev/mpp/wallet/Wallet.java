@@ -172,7 +172,7 @@ public final class Wallet implements Payer, AutoCloseable {
     List<Selection.Option> skipped = new ArrayList<>();
     PaymentDeniedException firstDenial = null;
     for (Selection.Option option : selection.allowed()) {
-      approve(agent, agentPolicy, scoped, option, context, selection);
+      approve(agent, agentPolicy, scoped, option, context);
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped) {
         // Approval may have taken a while: the budget may have expired meanwhile.
@@ -325,8 +325,7 @@ public final class Wallet implements Payer, AutoCloseable {
       AgentPolicy agentPolicy,
       List<Selection.Scoped> scoped,
       Selection.Option option,
-      PaymentContext context,
-      Selection selection) {
+      PaymentContext context) {
     String rule = null;
     Duration timeout = null;
     for (Selection.Scoped s : scoped) {

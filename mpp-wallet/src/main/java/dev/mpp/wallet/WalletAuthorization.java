@@ -80,8 +80,17 @@ final class WalletAuthorization implements PaymentAuthorization {
 
   @Override
   public PaymentRecord release(String reason) {
-    return finish(
-        PaymentState.RELEASED, null, null, Objects.requireNonNullElse(reason, "released"));
+    String why = Objects.requireNonNullElse(reason, "released");
+    if (railReference != null) {
+      // The rail settled before the credential was sent (a pushed transaction): a server
+      // rejection cannot undo that, so the amount stays counted until someone reconciles it.
+      return finish(
+          PaymentState.UNKNOWN,
+          railReference,
+          null,
+          why + "; the rail had already settled " + railReference + " before sending");
+    }
+    return finish(PaymentState.RELEASED, null, null, why);
   }
 
   @Override

@@ -64,7 +64,8 @@ class ChoiceTest {
     PaymentAuthorization auth = wallet.authorize(context("bot"), List.of(cents, path));
 
     assertThat(auth.challenge()).isSameAs(path);
-    assertThat(auth.record().rationale()).contains("costlier (0.02 usd + 0.02 usd fee = 0.04 usd");
+    assertThat(auth.record().rationale())
+        .contains("costlier (0.02 usd in test:usd + 0.02 usd fee = 0.04 usd)");
 
     PaymentAuthorization onlyCents = wallet.authorize(context("bot"), List.of(cents));
     assertThat(onlyCents.record().usdMicros()).isEqualTo(20_000);

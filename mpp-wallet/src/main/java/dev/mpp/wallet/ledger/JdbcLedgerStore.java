@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,8 +168,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Set<Limit.Scope> scopes = scopesOf(record.agent(), record.fleet());
     ensureOpen();
     prepareScopes(scopes);
-    return writer.submit(
-        session -> reserveInBatch(session, record, createdNs, assetKey, checked), scopes);
+    return writer.submitInput(new Reservation(record, createdNs, assetKey, checked), scopes);
   }
 
   @Override
@@ -184,6 +184,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(at, "at");
     long atNs = BucketPlan.toNanos(at, "at");
     ensureOpen();
+    if (state == PaymentState.PAID || state == PaymentState.UNKNOWN) {
+      // no counted amount changes: no scope lock, and the batch moves all of these together
+      return writer.submitInput(
+          new Transition(id, state, reference, receiptHeader, detail, atNs), Set.of());
+    }
     Set<Limit.Scope> scopes = Set.of();
     if (state == PaymentState.RELEASED && locksScopes()) {
       // agent and fleet never change, so reading them outside the batch is safe
@@ -292,32 +297,177 @@ abstract class JdbcLedgerStore implements LedgerStore {
 
   // ---------------------------------------------------------------- writes (writer thread)
 
-  private Reserved reserveInBatch(
-      Session session, PaymentRecord record, long createdNs, String assetKey, List<Limit> limits)
+  /** A commit or UNKNOWN mark waiting in the writer's queue. */
+  record Transition(
+      String id,
+      PaymentState state,
+      String reference,
+      String receiptHeader,
+      String detail,
+      long atNs) {}
+
+  private static final String BATCH_TRANSITION =
+      "UPDATE mpp_payment SET state = ?, updated_ns = ?,"
+          + " reference = COALESCE(?, reference), receipt_header = COALESCE(?, receipt_header),"
+          + " detail = COALESCE(?, detail)"
+          + " WHERE id = ? AND (state = 'HELD' OR (state = 'UNKNOWN' AND ? = 'PAID'))";
+
+  /**
+   * Moves the batch's commits and UNKNOWN marks with one JDBC batch of conditional updates and one
+   * read of the moved records; the few that did not move (already there, forbidden, unknown id, or
+   * named twice in the batch) take the one-by-one path, which decides and explains.
+   */
+  private void transitionAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
       throws SQLException {
-    List<Window> windows = new ArrayList<>(limits.size());
-    for (Limit limit : limits) {
-      Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
-      if (!windows.contains(window)) {
-        windows.add(window);
+    List<Integer> fast = new ArrayList<>();
+    List<Integer> slow = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).input instanceof Transition t) {
+        (ids.add(t.id()) ? fast : slow).add(i);
+      }
+    }
+    if (fast.isEmpty()) {
+      return;
+    }
+    PreparedStatement update = session.prepare(BATCH_TRANSITION);
+    for (int i : fast) {
+      Transition t = (Transition) batch.get(i).input;
+      update.setString(1, t.state().name());
+      update.setLong(2, t.atNs());
+      update.setString(3, t.reference());
+      update.setString(4, t.receiptHeader());
+      update.setString(5, t.detail());
+      update.setString(6, t.id());
+      update.setString(7, t.state().name());
+      update.addBatch();
+    }
+    int[] counts = update.executeBatch();
+    List<Integer> moved = new ArrayList<>();
+    for (int n = 0; n < counts.length; n++) {
+      (counts[n] == 0 ? slow : moved).add(fast.get(n));
+    }
+    if (!moved.isEmpty()) {
+      PreparedStatement select =
+          session.prepare(
+              "SELECT "
+                  + COLUMNS
+                  + " FROM mpp_payment WHERE id IN (?"
+                  + ", ?".repeat(moved.size() - 1)
+                  + ")");
+      Map<String, PaymentRecord> byId = new HashMap<>();
+      for (int n = 0; n < moved.size(); n++) {
+        select.setString(n + 1, ((Transition) batch.get(moved.get(n)).input).id());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          PaymentRecord record = record(rows);
+          byId.put(record.id(), record);
+        }
+      }
+      for (int i : moved) {
+        results[i] = byId.get(((Transition) batch.get(i).input).id());
+      }
+    }
+    slow.sort(null);
+    for (int i : slow) {
+      Transition t = (Transition) batch.get(i).input;
+      try {
+        results[i] =
+            transitionInBatch(
+                session, t.id(), t.state(), t.reference(), t.receiptHeader(), t.detail(), t.atNs());
+      } catch (Refusal refusal) {
+        refusals[i] = refusal.reason();
+      }
+    }
+  }
+
+  /** A reservation waiting in the writer's queue. */
+  record Reservation(PaymentRecord record, long createdNs, String assetKey, List<Limit> limits) {}
+
+  /**
+   * Decides every reservation of a batch with one read of all their windows (under the batch's
+   * locks), adding the reservations accepted earlier in the batch in memory, then inserts the
+   * accepted ones together. Exact: each reservation sees the committed spend plus everything before
+   * it in the batch.
+   */
+  private void reserveAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
+      throws SQLException {
+    List<Window> windows = new ArrayList<>();
+    for (Task<?> task : batch) {
+      if (task.input instanceof Reservation reservation) {
+        for (Limit limit : reservation.limits()) {
+          Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+          if (!windows.contains(window)) {
+            windows.add(window);
+          }
+        }
       }
     }
     List<Usage> sums = windows.isEmpty() ? List.of() : usages(session, windows);
-    List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
-    for (Limit limit : limits) {
-      Usage before =
-          sums.get(windows.indexOf(new Window(limit.scope(), limit.since(), limit.assetKey())));
-      Optional<PaymentDeniedException> denial = limit.check(before, record);
-      if (denial.isPresent()) {
-        throw new Refusal(denial.get());
+    List<Reservation> accepted = new ArrayList<>();
+    List<Integer> acceptedTasks = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (!(batch.get(i).input instanceof Reservation reservation)) {
+        continue;
       }
-      usages.add(new Reserved.LimitUsage(limit, before));
+      PaymentRecord record = reservation.record();
+      List<Reserved.LimitUsage> usages = new ArrayList<>(reservation.limits().size());
+      for (Limit limit : reservation.limits()) {
+        Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+        Usage before = sums.get(windows.indexOf(window));
+        for (Reservation earlier : accepted) {
+          if (window.counts(earlier.record(), earlier.assetKey())) {
+            before =
+                before.plus(
+                    earlier.record().usdMicros(),
+                    window.assetKey() == null ? BigInteger.ZERO : earlier.record().amount());
+          }
+        }
+        Optional<PaymentDeniedException> denial = limit.check(before, record);
+        if (denial.isPresent()) {
+          refusals[i] = denial.get();
+          break;
+        }
+        usages.add(new Reserved.LimitUsage(limit, before));
+      }
+      if (refusals[i] == null) {
+        accepted.add(reservation);
+        acceptedTasks.add(i);
+        results[i] = new Reserved(record, usages);
+      }
     }
-    if (!insert(session, record, createdNs, assetKey)) {
-      throw new Refusal(
-          new IllegalArgumentException("a record with id " + record.id() + " already exists"));
+    if (accepted.isEmpty()) {
+      return;
     }
-    return new Reserved(record, usages);
+    boolean[] inserted = insertAll(session, accepted);
+    for (int k = 0; k < accepted.size(); k++) {
+      if (!inserted[k]) {
+        // Counted above for the reservations after it: at worst one of them was denied early.
+        int i = acceptedTasks.get(k);
+        results[i] = null;
+        refusals[i] =
+            new IllegalArgumentException(
+                "a record with id " + accepted.get(k).record().id() + " already exists");
+      }
+    }
+  }
+
+  /**
+   * Inserts the records with their bucket increments.
+   *
+   * @return for each, whether it was inserted (false, with nothing written for it, when a record
+   *     with its id exists)
+   */
+  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+    boolean[] inserted = new boolean[reservations.size()];
+    for (int k = 0; k < reservations.size(); k++) {
+      Reservation r = reservations.get(k);
+      inserted[k] = insert(session, r.record(), r.createdNs(), r.assetKey());
+    }
+    return inserted;
   }
 
   /**
@@ -526,7 +676,12 @@ abstract class JdbcLedgerStore implements LedgerStore {
       }
       Object[] results = new Object[batch.size()];
       RuntimeException[] refusals = new RuntimeException[batch.size()];
+      reserveAll(session, batch, results, refusals);
+      transitionAll(session, batch, results, refusals);
       for (int i = 0; i < batch.size(); i++) {
+        if (batch.get(i).write == null) {
+          continue;
+        }
         try {
           results[i] = batch.get(i).write.apply(session);
         } catch (Refusal refusal) {
@@ -589,7 +744,14 @@ abstract class JdbcLedgerStore implements LedgerStore {
    * @param since the window start, or null for all time
    * @param assetKey only this asset, or null
    */
-  record Window(Limit.Scope scope, Instant since, String assetKey) {}
+  record Window(Limit.Scope scope, Instant since, String assetKey) {
+    /** Whether a counted record (of asset {@code recordAssetKey}) falls in this window. */
+    boolean counts(PaymentRecord record, String recordAssetKey) {
+      return scope.includes(record)
+          && (since == null || !record.createdAt().isBefore(since))
+          && (assetKey == null || assetKey.equals(recordAssetKey));
+    }
+  }
 
   /** Counted spend of {@code scope} since {@code since}, read with {@code session}. */
   final Usage usage(Session session, Limit.Scope scope, Instant since, String assetKey)

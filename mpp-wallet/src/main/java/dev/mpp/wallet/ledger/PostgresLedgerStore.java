@@ -1,6 +1,5 @@
 package dev.mpp.wallet.ledger;
 
-import dev.mpp.client.PaymentRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -24,9 +23,10 @@ import javax.sql.DataSource;
  * <p>Every budget scope (agent, fleet) has a row in {@code mpp_scope}. A reservation locks the rows
  * of its agent and fleet ({@code SELECT … FOR UPDATE}, always in the database's sort order, so
  * concurrent writers cannot deadlock), then sums the windows and inserts under those locks: two
- * processes can never both see the same headroom. Within one JVM, writes queue up behind one
- * connection and commit together (group commit), which divides the cost of the durable commit —
- * paid while the fleet row is locked — by the batch size.
+ * processes can never both see the same headroom. Within one JVM, reservations and releases queue
+ * up behind one connection and commit together (group commit), which divides the cost of the
+ * durable commit — paid while the fleet row is locked — by the batch size. Commits need no lock and
+ * run concurrently on pooled connections.
  *
  * <p>Connections come from a small pool of the store's own ({@link #builder(String)}) or from a
  * {@link DataSource} the application already has ({@link #builder(DataSource)}).
@@ -382,17 +382,37 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
   }
 
   /**
-   * Inserts the record and its bucket increments in one statement (one round trip, which matters
-   * while the fleet row is locked): the bucket upsert only runs when the payment row was inserted.
+   * Inserts every record with its bucket increments, one statement each (the bucket upsert only
+   * runs when the payment row was inserted), sent as JDBC batches: a round trip or two for the
+   * whole batch, which matters while the fleet row is locked.
    */
   @Override
-  boolean insert(Session session, PaymentRecord record, long createdNs, String assetKey)
-      throws SQLException {
-    PreparedStatement statement =
-        session.prepare(INSERT_WITH_BUCKETS[record.fleet() == null ? 1 : 2]);
-    int next = bindRecord(statement, 1, record, createdNs, assetKey);
-    bindBuckets(statement, next, record, createdNs, assetKey);
-    return statement.executeUpdate() > 0;
+  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+    boolean[] inserted = new boolean[reservations.size()];
+    for (int scopes = 1; scopes <= 2; scopes++) {
+      List<Integer> indexes = new java.util.ArrayList<>();
+      PreparedStatement statement = null;
+      for (int k = 0; k < reservations.size(); k++) {
+        Reservation r = reservations.get(k);
+        if ((r.record().fleet() == null ? 1 : 2) != scopes) {
+          continue;
+        }
+        if (statement == null) {
+          statement = session.prepare(INSERT_WITH_BUCKETS[scopes]);
+        }
+        int next = bindRecord(statement, 1, r.record(), r.createdNs(), r.assetKey());
+        bindBuckets(statement, next, r.record(), r.createdNs(), r.assetKey());
+        statement.addBatch();
+        indexes.add(k);
+      }
+      if (statement != null) {
+        int[] counts = statement.executeBatch();
+        for (int n = 0; n < counts.length; n++) {
+          inserted[indexes.get(n)] = counts[n] > 0;
+        }
+      }
+    }
+    return inserted;
   }
 
   private static final String[] INSERT_WITH_BUCKETS = {
