@@ -356,6 +356,39 @@ class PaymentFlowAsyncTest {
   }
 
   @Test
+  void aRejectionOfAnAsyncResendKeepsThePaymentCounted() throws Exception {
+    TransportRetry retryOnce =
+        new TransportRetry() {
+          @Override
+          public <R> R call(IoCall<R> call) throws IOException {
+            throw new AssertionError("the async path must use callAsync");
+          }
+
+          @Override
+          public <R> CompletableFuture<R> callAsync(
+              java.util.function.Supplier<CompletableFuture<R>> call) {
+            return call.get().exceptionallyCompose(e -> call.get());
+          }
+        };
+    FakeExchange exchange =
+        exchange()
+            .then(paymentRequired(challenge("c1")))
+            .thenFail(new IOException("reset"))
+            .then(rejected(ProblemType.PAYMENT_EXPIRED, challenge("c2")));
+
+    PaymentResult<FakeResponse> result =
+        await(
+            flow()
+                .transportRetry(retryOnce)
+                .maxPaymentAttempts(2)
+                .build()
+                .executeAsync(get(), exchange));
+
+    assertThat(result.paymentRecord().orElseThrow().state()).isEqualTo(PaymentState.UNKNOWN);
+    assertThat(payer.authorizeCalls()).isEqualTo(1);
+  }
+
+  @Test
   void aPayerBugFailsTheFutureAndDiscardsThe402() throws Exception {
     payer.failingWith(new IllegalStateException("bug"));
     FakeResponse response = paymentRequired(challenge("c1"));

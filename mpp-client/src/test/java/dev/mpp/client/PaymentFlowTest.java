@@ -1012,6 +1012,30 @@ class PaymentFlowTest {
     }
 
     @Test
+    void aRejectionOfAResendProvesNothingAboutTheLostFirstSend() throws IOException {
+      FakeExchange exchange =
+          new FakeExchange(URL)
+              .then(paymentRequired(challenge("c1")))
+              .thenFail(new IOException("reset"))
+              .then(rejected(ProblemType.INVALID_CHALLENGE, challenge("c2")));
+
+      PaymentResult<FakeResponse> result =
+          flow()
+              .transportRetry(retryOnce)
+              .maxPaymentAttempts(2)
+              .build()
+              .execute(post(URL, "{}"), exchange);
+
+      assertThat(payer.only().transitions())
+          .containsExactly(
+              "unknown: credential rejected with 402 "
+                  + ProblemType.INVALID_CHALLENGE.uri()
+                  + " after a transport resend");
+      assertThat(result.paymentRecord().orElseThrow().state()).isEqualTo(PaymentState.UNKNOWN);
+      assertThat(payer.authorizeCalls()).isEqualTo(1);
+    }
+
+    @Test
     void whenResendsAreExhaustedTheOutcomeIsUnknown() {
       FakeExchange exchange =
           new FakeExchange(URL)

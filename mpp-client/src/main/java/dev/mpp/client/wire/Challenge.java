@@ -282,6 +282,16 @@ public final class Challenge {
   }
 
   /**
+   * {@link #isExpired(Instant, Duration)} with the margin in whole seconds.
+   *
+   * @param now the current time
+   * @param marginSeconds the clock-skew allowance in seconds, not negative
+   */
+  public boolean isExpired(Instant now, long marginSeconds) {
+    return isExpired(now, Duration.ofSeconds(marginSeconds));
+  }
+
+  /**
    * Serializes as a {@code WWW-Authenticate} field value. Every value is a quoted-string;
    * characters outside printable ASCII are written as a backslash, {@code u} and four hex digits,
    * the form {@code mppx} writes and reads, so that the value is legal in every HTTP library.

@@ -365,6 +365,8 @@ class ChallengeTest {
       assertThat(c.isExpired(expiry.minusMillis(1), Duration.ZERO)).isFalse();
       assertThat(c.isExpired(expiry, Duration.ZERO)).isTrue();
       assertThat(c.isExpired(expiry.plusSeconds(3600), Duration.ZERO)).isTrue();
+      assertThat(c.isExpired(expiry.minusSeconds(5), 5)).isTrue();
+      assertThat(c.isExpired(expiry.minusSeconds(6), 5)).isFalse();
     }
 
     @Test
