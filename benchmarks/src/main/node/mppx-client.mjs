@@ -4,32 +4,33 @@
 // a custom client method whose credential payload is {"mac": hex HMAC-SHA256(secret, challenge.id)}
 // — the same payload the Java HmacTestRail makes.
 //
-//   node mppx-client.mjs --server-dir <examples/mpp-server> --url <.../test/charge>
-//        --callers 8 --calls 2000 --warmup 500 [--secret test-secret]
+//   node mppx-client.mjs --server-dir <examples/mpp-server> --url <.../test/charge> [--secret S]
 //
-// `callers` concurrent async loops share the calls (Node's concurrency: one event loop). The
-// warm-up calls are not measured. Prints one JSON line: calls, errors, wall seconds and the
-// process's CPU seconds (process.cpuUsage(), user + system) of the measured phase.
+// Like the Java drivers (JavaClientDriver) it stays up for the whole benchmark and answers
+// commands on stdin with one JSON line each:
+//   warmup <minCalls>       warm-up rounds (see below)
+//   run <callers> <calls>   `callers` concurrent async loops (Node's concurrency: one event loop)
+//                           share `calls` paid calls; reports wall seconds and the process's CPU
+//                           seconds (process.cpuUsage(), user + system) of the run
+//   quit
 
 import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 
 const { values: args } = parseArgs({
   options: {
     'server-dir': { type: 'string' },
     url: { type: 'string' },
-    callers: { type: 'string', default: '1' },
-    calls: { type: 'string', default: '2000' },
-    warmup: { type: 'string', default: '500' },
     secret: { type: 'string', default: 'test-secret' },
   },
   strict: true,
 })
 if (!args['server-dir'] || !args.url) {
-  process.stderr.write('usage: mppx-client.mjs --server-dir DIR --url URL [--callers N] ...\n')
+  process.stderr.write('usage: mppx-client.mjs --server-dir DIR --url URL [--secret S]\n')
   process.exit(2)
 }
 
@@ -62,9 +63,8 @@ const testCharge = Method.toClient(
 )
 
 const mppx = Mppx.create({ methods: [testCharge], polyfill: false })
-const callers = Number(args.callers)
 
-async function phase(count) {
+async function phase(callers, count) {
   let next = 0
   let errors = 0
   let firstError = null
@@ -89,21 +89,40 @@ async function phase(count) {
   await Promise.all(Array.from({ length: callers }, caller))
   const wallNanos = Number(process.hrtime.bigint() - start)
   const used = process.cpuUsage(cpu)
-  return { wallNanos, cpuMicros: used.user + used.system, errors, firstError }
+  return { wallSeconds: wallNanos / 1e9, cpuSeconds: (used.user + used.system) / 1e6, errors, firstError }
 }
 
-const warm = await phase(Number(args.warmup))
-const measured = await phase(Number(args.calls))
-process.stdout.write(
-  `${JSON.stringify({
-    client: 'mppx',
-    callers,
-    calls: Number(args.calls),
-    errors: measured.errors,
-    wallSeconds: measured.wallNanos / 1e9,
-    cpuSeconds: measured.cpuMicros / 1e6,
-    warmupErrors: warm.errors,
-    firstError: measured.firstError,
-  })}\n`,
-)
+// Same warm-up as the Java drivers: rounds of 500 calls alternating 1 and 8 callers, at least
+// `minCalls` calls and `warmupSeconds` seconds (V8 has no compile-time counter to wait on).
+async function warmup(minCalls) {
+  const minSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 10)
+  const start = process.hrtime.bigint()
+  let done = 0
+  let errors = 0
+  let firstError = null
+  const size = Math.max(1, Math.min(500, minCalls))
+  for (let round = 0; ; round++) {
+    const result = await phase(round % 2 === 0 ? 1 : 8, size)
+    done += size
+    errors += result.errors
+    firstError ??= result.firstError
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9
+    if (done >= minCalls && elapsed >= minSeconds)
+      return { warmupCalls: done, warmupSeconds: elapsed, errors, firstError }
+  }
+}
+
+const out = (value) => process.stdout.write(`${JSON.stringify(value)}\n`)
+out({ ready: true })
+const lines = createInterface({ input: process.stdin })
+for await (const line of lines) {
+  const [command, a, b] = line.trim().split(/\s+/)
+  if (command === 'warmup') out(await warmup(Number(a)))
+  else if (command === 'run') {
+    const callers = Number(a)
+    const calls = Number(b)
+    out({ client: 'mppx', callers, calls, ...(await phase(callers, calls)) })
+  } else if (command === 'quit') break
+  else throw new Error(`unknown command ${line}`)
+}
 process.exit(0)

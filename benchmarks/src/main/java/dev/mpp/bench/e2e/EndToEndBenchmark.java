@@ -1,7 +1,6 @@
 package dev.mpp.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mpp.bench.Machine;
 import dev.mpp.bench.RepoRoot;
 import dev.mpp.bench.Report;
@@ -19,30 +18,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Paid requests per second end to end against one reference server (mppx 0.11.0, {@code
  * /test/charge}: HMAC credential, no chain), Java against the reference client, side by side in one
  * run: our OkHttp adapter, our JDK adapter, mppx's own client in Node, and the server's ceiling
  * (plain OkHttp with credentials made ahead of time). Each with 1 and with 8 concurrent callers,
- * alternating the clients round after round; each run is a fresh process (so its CPU time is its
- * own) that warms up before the measured calls.
+ * alternating the clients round after round. Every client is a process of its own (so its CPU time
+ * is its own) that stays up for the whole benchmark like a long-running agent, and warms up once,
+ * alone, before the first round.
  *
- * <p>Settings: {@code -Dbench.e2e.calls=2000}, {@code -Dbench.e2e.warmup=500}, {@code
+ * <p>Settings: {@code -Dbench.e2e.calls=2000}, {@code -Dbench.e2e.warmup=2000}, {@code
  * -Dbench.e2e.rounds=5}, {@code -Dbench.e2e.callers=1,8}, {@code
  * -Dbench.e2e.clients=okhttp,jdk,mppx,ceiling}, {@code -Dbench.e2e.ledger=memory|sqlite}, {@code
- * -Dbench.e2e.jvmArgs="-Xmx512m"} (the Java drivers' JVM options).
+ * -Dbench.e2e.policy=capped|per-payment}, {@code -Dbench.e2e.jvmArgs="-Xmx512m"} (the Java drivers'
+ * JVM options), {@code -Dbench.e2e.warmupSeconds=10}, {@code -Dbench.e2e.maxWarmupSeconds=60}.
  */
 public final class EndToEndBenchmark {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REFERENCE = "mppx";
   private static final String CEILING = "ceiling";
 
   private EndToEndBenchmark() {}
 
   /** One run's result line. */
-  record Run(String client, int callers, int calls, int errors, double wall, double cpu) {
+  record Run(
+      String client,
+      int callers,
+      int calls,
+      int errors,
+      double wall,
+      double cpu,
+      double callerCpu,
+      double jit,
+      double gc) {
+    static Run of(JsonNode result) {
+      return new Run(
+          result.path("client").asText(),
+          result.path("callers").asInt(),
+          result.path("calls").asInt(),
+          result.path("errors").asInt(),
+          result.path("wallSeconds").asDouble(),
+          result.path("cpuSeconds").asDouble(),
+          result.path("callerCpuSeconds").asDouble(Double.NaN),
+          result.path("jitSeconds").asDouble(Double.NaN),
+          result.path("gcSeconds").asDouble(Double.NaN));
+    }
+
     double perSecond() {
       return calls / wall;
     }
@@ -55,7 +76,12 @@ public final class EndToEndBenchmark {
   /** Starts the stack, runs every client in turn, and reports medians and ratios. */
   public static void run(boolean smoke, Report report) throws IOException, InterruptedException {
     int calls = Integer.getInteger("bench.e2e.calls", smoke ? 40 : 2_000);
-    int warmup = Integer.getInteger("bench.e2e.warmup", smoke ? 10 : 500);
+    // Warm-up: at least this many calls, then (Java) until the JIT is quiet; see JavaClientDriver.
+    int warmup = Integer.getInteger("bench.e2e.warmup", smoke ? 50 : 2_000);
+    if (smoke) {
+      System.setProperty("bench.e2e.warmupSeconds", "0");
+      System.setProperty("bench.e2e.maxWarmupSeconds", "0");
+    }
     int rounds = Integer.getInteger("bench.e2e.rounds", smoke ? 1 : 5);
     List<Integer> callerCounts =
         Arrays.stream(System.getProperty("bench.e2e.callers", "1,8").split(","))
@@ -66,42 +92,58 @@ public final class EndToEndBenchmark {
         Arrays.asList(
             System.getProperty("bench.e2e.clients", "okhttp,jdk,mppx," + CEILING).split(","));
     String ledger = System.getProperty("bench.e2e.ledger", "memory");
+    String policy = System.getProperty("bench.e2e.policy", "capped");
     report.line("== 2. paid requests per second end to end (reference server /test/charge)");
     report.line(Machine.describe());
     report.line(
         String.format(
             Locale.ROOT,
             "N = %d measured paid calls per run after %d warm-up calls; %d round(s); callers %s;"
-                + " Java wallet ledger: %s; node %s",
+                + " Java wallet: %s ledger, %s policy; node %s",
             calls,
             warmup,
             rounds,
             callerCounts,
             ledger,
+            policy,
             nodeVersion()));
     List<Run> runs = new ArrayList<>();
     try (LocalStack stack = LocalStack.start()) {
       URI url = stack.url(ServerRoute.TEST_CHARGE);
       report.line("server " + url + " (mppx 0.11.0, node, one process)");
-      for (int round = 1; round <= rounds; round++) {
-        for (int callers : callerCounts) {
-          for (String client : clients) {
-            Run run = runOne(client.trim(), url, callers, calls, warmup, ledger);
-            runs.add(run);
-            report.line(
-                String.format(
-                    Locale.ROOT,
-                    "round %d %-8s callers %d: %7.0f paid calls/s, %.3f CPU s, %7.0f calls per"
-                        + " CPU s%s",
-                    round,
-                    run.client(),
-                    callers,
-                    run.perSecond(),
-                    run.cpu(),
-                    run.perCpuSecond(),
-                    run.errors() == 0 ? "" : ", " + run.errors() + " ERRORS"));
+      List<Driver> drivers = new ArrayList<>();
+      try {
+        for (String client : clients) {
+          drivers.add(
+              Driver.start(
+                  client,
+                  command(client, url, calls, ledger, policy),
+                  Map.of(
+                      "BENCH_WARMUP_SECONDS",
+                      System.getProperty("bench.e2e.warmupSeconds", "10"))));
+        }
+        // One at a time, so that no warm-up competes with another for the two cores.
+        for (Driver driver : drivers) {
+          JsonNode warm = driver.send("warmup " + warmup);
+          report.line(
+              String.format(
+                  Locale.ROOT,
+                  "warm-up %-8s %d paid calls in %.1f s",
+                  driver.name(),
+                  warm.path("warmupCalls").asInt(),
+                  warm.path("warmupSeconds").asDouble()));
+        }
+        for (int round = 1; round <= rounds; round++) {
+          for (int callers : callerCounts) {
+            for (Driver driver : drivers) {
+              Run run = Run.of(driver.send("run " + callers + " " + calls));
+              runs.add(run);
+              report.line(round(round, run));
+            }
           }
         }
+      } finally {
+        drivers.forEach(Driver::close);
       }
     }
     summarize(runs, callerCounts, clients, report);
@@ -155,74 +197,64 @@ public final class EndToEndBenchmark {
         : String.format(Locale.ROOT, "%.2f×", value.median() / reference.median());
   }
 
-  private static Run runOne(
-      String client, URI url, int callers, int calls, int warmup, String ledger)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+  private static String round(int round, Run run) {
+    return String.format(
+        Locale.ROOT,
+        "round %d %-8s callers %d: %7.0f paid calls/s, %6.3f CPU s, %7.0f calls per CPU s%s",
+        round,
+        run.client(),
+        run.callers(),
+        run.perSecond(),
+        run.cpu(),
+        run.perCpuSecond(),
+        Double.isNaN(run.callerCpu())
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " (caller threads %.3f s, JIT %.3f s, GC %.3f s)",
+                run.callerCpu(),
+                run.jit(),
+                run.gc()));
+  }
+
+  private static List<String> command(
+      String client, URI url, int credentials, String ledger, String policy) {
     if (client.equals(REFERENCE)) {
       Path script = RepoRoot.find().resolve("benchmarks/src/main/node/mppx-client.mjs");
-      command.addAll(
-          List.of(
-              RepoRoot.node(),
-              script.toString(),
-              "--server-dir",
-              RepoRoot.serverDir().toString(),
-              "--url",
-              url.toString(),
-              "--callers",
-              Integer.toString(callers),
-              "--calls",
-              Integer.toString(calls),
-              "--warmup",
-              Integer.toString(warmup),
-              "--secret",
-              LocalMppServer.DEFAULT_TEST_SECRET));
-    } else {
-      command.add(ProcessHandle.current().info().command().orElse("java"));
-      for (String arg : System.getProperty("bench.e2e.jvmArgs", "-Xmx512m").split("\\s+")) {
-        if (!arg.isBlank()) {
-          command.add(arg);
-        }
+      return List.of(
+          RepoRoot.node(),
+          script.toString(),
+          "--server-dir",
+          RepoRoot.serverDir().toString(),
+          "--url",
+          url.toString(),
+          "--secret",
+          LocalMppServer.DEFAULT_TEST_SECRET);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String arg : System.getProperty("bench.e2e.jvmArgs", "-Xmx512m").split("\\s+")) {
+      if (!arg.isBlank()) {
+        command.add(arg);
       }
-      command.addAll(
-          List.of(
-              "-cp",
-              System.getProperty("java.class.path"),
-              JavaClientDriver.class.getName(),
-              client,
-              url.toString(),
-              Integer.toString(callers),
-              Integer.toString(calls),
-              Integer.toString(warmup),
-              LocalMppServer.DEFAULT_TEST_SECRET,
-              ledger));
     }
-    Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException(client + " run failed: " + output);
+    for (String property : List.of("bench.e2e.warmupSeconds", "bench.e2e.maxWarmupSeconds")) {
+      if (System.getProperty(property) != null) {
+        command.add("-D" + property + "=" + System.getProperty(property));
+      }
     }
-    String line =
-        output.lines().filter(l -> l.startsWith("{\"client\"")).reduce((a, b) -> b).orElse(null);
-    if (line == null) {
-      throw new IllegalStateException(client + " printed no result: " + output);
-    }
-    JsonNode result = JSON.readTree(line);
-    int errors = result.path("errors").asInt() + result.path("warmupErrors").asInt();
-    if (errors > 0) {
-      // Figures of a run with failed calls measure the failures: refuse them.
-      throw new IllegalStateException(
-          client + " run had " + errors + " failed calls, first: " + result.path("firstError"));
-    }
-    return new Run(
-        client,
-        callers,
-        result.path("calls").asInt(),
-        result.path("errors").asInt(),
-        result.path("wallSeconds").asDouble(),
-        result.path("cpuSeconds").asDouble());
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            JavaClientDriver.class.getName(),
+            client,
+            url.toString(),
+            LocalMppServer.DEFAULT_TEST_SECRET,
+            ledger,
+            policy,
+            Integer.toString(credentials)));
+    return command;
   }
 
   private static String nodeVersion() {
