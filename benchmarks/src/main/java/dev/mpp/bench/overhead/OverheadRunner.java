@@ -32,8 +32,10 @@ public final class OverheadRunner {
   public static void run(boolean smoke, Report report) throws RunnerException {
     report.line("== 1. client overhead per paid request (JMH, no network)");
     report.line(Machine.describe());
-    Map<String, Statistics> avg = run(Mode.AverageTime, TimeUnit.MICROSECONDS, smoke);
-    Map<String, Statistics> thr = run(Mode.Throughput, TimeUnit.SECONDS, smoke);
+    Map<String, Statistics> avg =
+        run(ClientOverheadBenchmark.class, Mode.AverageTime, TimeUnit.MICROSECONDS, smoke);
+    Map<String, Statistics> thr =
+        run(ClientOverheadBenchmark.class, Mode.Throughput, TimeUnit.SECONDS, smoke);
     report.line(
         "benchmark                        store    µs/op median (min–max)      ops/s median"
             + " (min–max)");
@@ -46,6 +48,14 @@ public final class OverheadRunner {
               key.substring(key.indexOf('|') + 1),
               format(avg.get(key), 1),
               thr.containsKey(key) ? format(thr.get(key), 0) : "-"));
+    }
+    Map<String, Statistics> history =
+        run(LedgerHistoryBenchmark.class, Mode.AverageTime, TimeUnit.MICROSECONDS, smoke);
+    report.line(
+        "ledger reserve+commit under a daily cap vs records already in the window"
+            + " (LedgerHistoryBenchmark), µs/op median (min–max):");
+    for (String key : history.keySet().stream().sorted().toList()) {
+      report.line("  " + key.replace('|', ' ') + " records: " + format(history.get(key), 1));
     }
     double sign = median(avg, "floorSignature", "");
     for (String store : new String[] {"memory", "sqlite"}) {
@@ -82,11 +92,11 @@ public final class OverheadRunner {
     return s == null ? Double.NaN : s.getPercentile(50);
   }
 
-  private static Map<String, Statistics> run(Mode mode, TimeUnit unit, boolean smoke)
-      throws RunnerException {
+  private static Map<String, Statistics> run(
+      Class<?> benchmark, Mode mode, TimeUnit unit, boolean smoke) throws RunnerException {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
-            .include(ClientOverheadBenchmark.class.getName() + "\\.")
+            .include(benchmark.getName() + "\\.")
             .mode(mode)
             .timeUnit(unit)
             .shouldFailOnError(true)
@@ -98,6 +108,9 @@ public final class OverheadRunner {
           .warmupTime(TimeValue.milliseconds(100))
           .measurementIterations(1)
           .measurementTime(TimeValue.milliseconds(100));
+      if (benchmark == LedgerHistoryBenchmark.class) {
+        options.param("history", "0", "1000");
+      }
     }
     Collection<RunResult> results = new Runner(options.build()).run();
     Map<String, Statistics> byKey = new HashMap<>();
@@ -106,6 +119,10 @@ public final class OverheadRunner {
       String name = params.getBenchmark();
       name = name.substring(name.lastIndexOf('.') + 1);
       String store = params.getParamsKeys().contains("store") ? params.getParam("store") : "";
+      if (params.getParamsKeys().contains("history")) {
+        name = store;
+        store = params.getParam("history");
+      }
       byKey.put(name + "|" + store, result.getPrimaryResult().getStatistics());
     }
     return byKey;
