@@ -3,6 +3,7 @@ package dev.mpp.bench.overhead;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
 import java.util.List;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -39,6 +40,9 @@ public final class CpuTimeProfiler implements InternalProfiler {
   public Collection<? extends Result> afterIteration(
       BenchmarkParams benchmark, IterationParams iteration, IterationResult result) {
     long ops = Math.max(1, result.getMetadata().getAllOps());
+    if (benchmark.getMode() == Mode.SingleShotTime) {
+      ops *= iteration.getBatchSize(); // one "operation" is the whole batch there
+    }
     double micros = (processCpuNanos() - before) / 1e3 / ops;
     return List.of(new ScalarResult(LABEL, micros, "µs/op", AggregationPolicy.AVG));
   }

@@ -31,17 +31,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * synchronous=NORMAL}, then reopened with the durable default); the short iterations add a few
  * hundred more at most.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 200, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 5, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, batchSize = LedgerHistoryBenchmark.BATCH)
+@Measurement(iterations = 7, batchSize = LedgerHistoryBenchmark.BATCH)
 @Fork(1)
 @State(Scope.Thread)
 public class LedgerHistoryBenchmark {
+  /** Operations per iteration. */
+  public static final int BATCH = 200;
+
   @Param({"memory", "sqlite"})
   public String store;
 
-  @Param({"0", "10000", "100000"})
+  @Param({"1000", "10000", "100000"})
   public int history;
 
   private Path dir;
@@ -50,7 +53,7 @@ public class LedgerHistoryBenchmark {
   /**
    * SQLite: a store holding {@code history} paid records of the benchmark agent, made today,
    * written with {@code synchronous=NORMAL} and reopened with the durable default; the iterations
-   * add a few hundred more at most.
+   * add 2,400 more (a bucketed window does not care).
    */
   @Setup(Level.Trial)
   public void fillSqlite() {
