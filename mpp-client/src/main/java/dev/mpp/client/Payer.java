@@ -1,0 +1,32 @@
+package dev.mpp.client;
+
+import dev.mpp.client.wire.AcceptPayment;
+import dev.mpp.client.wire.Challenge;
+import java.util.List;
+
+/**
+ * The seam between the payment flow and whatever holds the money. {@code mpp-wallet}'s wallet is
+ * the standard implementation: it picks the cheapest offer its rails can pay and its policy allows,
+ * reserves the amount in its ledger, and builds the credential.
+ *
+ * <p>Implementations must be thread-safe: one payer serves every request of a client.
+ */
+public interface Payer {
+
+  /** The {@code Accept-Payment} ranges this payer can pay, sent with first attempts. */
+  AcceptPayment acceptPayment();
+
+  /**
+   * Chooses one offer, reserves its amount, and builds its credential. Nothing is signed unless the
+   * choice passed every policy rule and the reservation is recorded.
+   *
+   * @param context the request being paid for
+   * @param offers the valid, unexpired, digest-matching challenges, in server order
+   * @return the authorization, holding the credential and the handle for reporting the outcome
+   * @throws PaymentRefusedException with {@link ErrorCode#NO_PAYABLE_OFFER} when no offer can be
+   *     paid
+   * @throws PaymentDeniedException when the policy denies every payable offer
+   * @throws PaymentFailedException when signing or recording failed (the reservation is released)
+   */
+  PaymentAuthorization authorize(PaymentContext context, List<Challenge> offers);
+}

@@ -1,0 +1,51 @@
+package dev.mpp.client;
+
+import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Receipt;
+
+/**
+ * A payment the payer has reserved and signed: the credential to send, and the handle on which the
+ * flow reports what the server did with it. Exactly one of {@link #settle}, {@link #release} or
+ * {@link #markUnknown} should follow; later calls return the current record unchanged.
+ *
+ * <p>Implementations never expose the credential through {@code toString()}.
+ */
+public interface PaymentAuthorization {
+
+  /** The challenge being paid. */
+  Challenge challenge();
+
+  /** The {@code Authorization} header value ({@code Payment …}). A secret: never log it. */
+  String authorizationHeader();
+
+  /** The ledger record as reserved (state {@link PaymentState#HELD}), with the choice rationale. */
+  PaymentRecord record();
+
+  /**
+   * The server accepted the payment: commit it.
+   *
+   * @param httpStatus the paid response's status
+   * @param receipt the parsed receipt, or null when the server sent none (or an invalid one)
+   * @param note why a receipt is missing or invalid, or null
+   * @return the committed record
+   */
+  PaymentRecord settle(int httpStatus, Receipt receipt, String note);
+
+  /**
+   * No money can have moved (the server rejected the credential before settlement, or sending was
+   * never attempted): release the reservation.
+   *
+   * @param reason why, e.g. the problem type
+   * @return the released record
+   */
+  PaymentRecord release(String reason);
+
+  /**
+   * The credential may have been used but the result is unknown: keep the amount counted until
+   * reconciled.
+   *
+   * @param reason why, e.g. {@code connection reset after sending}
+   * @return the record in state {@link PaymentState#UNKNOWN}
+   */
+  PaymentRecord markUnknown(String reason);
+}

@@ -1,0 +1,234 @@
+package dev.mpp.client.wire;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * RFC 9110 §11 tokenizer for one {@code WWW-Authenticate} field value: a comma-separated list of
+ * challenges of any scheme, each followed by auth-params or a token68. Errors are kept per
+ * challenge so that one broken challenge does not take its siblings down with it.
+ */
+final class AuthParams {
+
+  /** One challenge as written on the wire, before any Payment-specific validation. */
+  static final class Entry {
+    final String scheme;
+    final int start;
+    final Map<String, String> params = new LinkedHashMap<>();
+    int end;
+    String token68;
+    String error;
+
+    Entry(String scheme, int start) {
+      this.scheme = scheme;
+      this.start = start;
+    }
+
+    void fail(String message) {
+      if (error == null) {
+        error = message;
+      }
+    }
+  }
+
+  private final String s;
+  private int i;
+
+  private AuthParams(String s) {
+    this.s = s;
+  }
+
+  static List<Entry> parse(String fieldValue) {
+    return new AuthParams(fieldValue).run();
+  }
+
+  private List<Entry> run() {
+    List<Entry> out = new ArrayList<>();
+    Entry current = null;
+    while (true) {
+      skipSeparators();
+      if (i >= s.length()) {
+        break;
+      }
+      int start = i;
+      String token = readToken();
+      if (token.isEmpty()) {
+        Entry target = current != null ? current : orphan(out, start);
+        target.fail("unexpected character at offset " + i);
+        skipPastComma();
+        target.end = i;
+        continue;
+      }
+      int afterToken = i;
+      skipOws();
+      if (i < s.length() && s.charAt(i) == '=') {
+        Entry target = current != null ? current : orphan(out, start);
+        i++;
+        readParam(target, token);
+        target.end = i;
+      } else {
+        current = new Entry(token, start);
+        out.add(current);
+        i = afterToken;
+        readToken68(current);
+        current.end = i;
+      }
+    }
+    return out;
+  }
+
+  private Entry orphan(List<Entry> out, int start) {
+    Entry entry = new Entry("", start);
+    entry.fail("auth-param without a scheme");
+    out.add(entry);
+    return entry;
+  }
+
+  private void readParam(Entry target, String name) {
+    skipOws();
+    if (i >= s.length() || s.charAt(i) == ',') {
+      target.fail("auth-param '" + name + "' has no value");
+      return;
+    }
+    if (s.charAt(i) == '=') {
+      while (i < s.length() && s.charAt(i) == '=') {
+        i++;
+      }
+      target.fail("token68 where auth-params were expected");
+      skipPastComma();
+      return;
+    }
+    String value;
+    if (s.charAt(i) == '"') {
+      value = readQuoted(target);
+      if (value == null) {
+        return;
+      }
+    } else {
+      value = readToken();
+      if (value.isEmpty()) {
+        target.fail("invalid value for auth-param '" + name + "'");
+        skipPastComma();
+        return;
+      }
+    }
+    String key = name.toLowerCase(Locale.ROOT);
+    if (target.params.containsKey(key)) {
+      target.fail("duplicate auth-param '" + key + "'");
+    } else {
+      target.params.put(key, value);
+    }
+    skipOws();
+    if (i < s.length() && s.charAt(i) != ',') {
+      target.fail("expected ',' after auth-param '" + key + "'");
+      skipPastComma();
+    }
+  }
+
+  /** After a scheme: a token68 is only taken when nothing but a list separator follows it. */
+  private void readToken68(Entry entry) {
+    int save = i;
+    skipOws();
+    int start = i;
+    while (i < s.length() && isToken68Char(s.charAt(i))) {
+      i++;
+    }
+    if (i == start) {
+      i = save;
+      return;
+    }
+    while (i < s.length() && s.charAt(i) == '=') {
+      i++;
+    }
+    int end = i;
+    skipOws();
+    if (i >= s.length() || s.charAt(i) == ',') {
+      entry.token68 = s.substring(start, end);
+    } else {
+      i = save;
+    }
+  }
+
+  private String readQuoted(Entry target) {
+    StringBuilder out = new StringBuilder();
+    i++; // opening quote
+    while (i < s.length()) {
+      char c = s.charAt(i++);
+      if (c == '"') {
+        return out.toString();
+      }
+      if (c == '\\') {
+        if (i >= s.length()) {
+          break;
+        }
+        c = s.charAt(i++);
+      }
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        target.fail("control character in quoted-string");
+        skipPastComma();
+        return null;
+      }
+      out.append(c);
+    }
+    target.fail("unterminated quoted-string");
+    i = s.length();
+    return null;
+  }
+
+  private String readToken() {
+    int start = i;
+    while (i < s.length() && isTchar(s.charAt(i))) {
+      i++;
+    }
+    return s.substring(start, i);
+  }
+
+  private void skipOws() {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+  }
+
+  private void skipSeparators() {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == ',')) {
+      i++;
+    }
+  }
+
+  /** Error recovery: resume at the next list element, honouring quoted-strings on the way. */
+  private void skipPastComma() {
+    boolean quoted = false;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        return;
+      }
+      i++;
+    }
+  }
+
+  static boolean isTchar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  private static boolean isToken68Char(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "-._~+/".indexOf(c) >= 0;
+  }
+}
