@@ -27,7 +27,14 @@ public enum ServerRoute {
       Offer.tempo(LocalChain.ALPHA_USD, 25_000),
       Offer.test(2)),
   /** Custom method {@code test}: credential payload {@code {"mac": hex HMAC}}; no chain. */
-  TEST_CHARGE("/test/charge", Offer.test(1));
+  TEST_CHARGE("/test/charge", Offer.test(1)),
+  /**
+   * Tempo session, protocol v1, served by npm {@code mppx@0.6.31}: 0.001 pathUSD per content
+   * request paid by cumulative voucher, suggested deposit 1 pathUSD, escrow {@link
+   * LocalMppServer#escrow()}. Close and top-up answer 204; the close receipt carries the close
+   * transaction hash.
+   */
+  TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000));
 
   private final String path;
   private final List<Offer> offers;
