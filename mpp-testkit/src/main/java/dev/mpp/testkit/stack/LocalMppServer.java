@@ -89,7 +89,21 @@ public final class LocalMppServer implements AutoCloseable {
             List.of(
                 node, env.serverScript().toString(), "--rpc-url", rpcUrl.toString(), "--port", "0"),
             env.serverDir(),
-            Map.of("MPP_TEST_SECRET", testSecret, "MPP_REALM", REALM),
+            // Every setting explicit: an MPP_* variable in the caller's environment must not
+            // silently change what the constants of this class promise.
+            Map.of(
+                "MPP_TEST_SECRET",
+                testSecret,
+                "MPP_REALM",
+                REALM,
+                "MPP_HOST",
+                "127.0.0.1",
+                "MPP_CHAIN_ID",
+                Long.toString(LocalChain.CHAIN_ID),
+                "MPP_RECIPIENT",
+                RECIPIENT.address(),
+                "MPP_FEE_PAYER_KEY",
+                FEE_PAYER.privateKeyHex()),
             env.logDir());
     JsonNode ready =
         process.awaitLogLine(LocalMppServer::readyLine, startupTimeout, "its ready line");

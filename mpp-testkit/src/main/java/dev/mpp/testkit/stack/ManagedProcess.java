@@ -186,19 +186,44 @@ final class ManagedProcess implements AutoCloseable {
   @Override
   public void close() {
     LIVE.remove(this);
+    // Snapshot first: once the parent dies, its children are re-parented and no longer listed.
     List<ProcessHandle> descendants = process.descendants().toList();
     process.destroy();
     descendants.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + GRACE.toNanos();
     try {
       if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
+      for (ProcessHandle descendant : descendants) {
+        awaitExit(descendant, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
     } catch (InterruptedException e) {
       process.destroyForcibly();
+      descendants.forEach(ProcessHandle::destroyForcibly);
       Thread.currentThread().interrupt();
     }
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void awaitExit(ProcessHandle handle, Duration grace) throws InterruptedException {
+    // Polled: onExit() of a non-child process is itself polled by the JDK, with seconds of delay.
+    if (!pollUntilDead(handle, grace)) {
+      handle.destroyForcibly();
+      pollUntilDead(handle, GRACE);
+    }
+  }
+
+  private static boolean pollUntilDead(ProcessHandle handle, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handle.isAlive()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return true;
   }
 
   static void sleep(Duration duration) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Where the stack's pieces live on this machine: the repository root, the Node.js executable, the
@@ -27,11 +28,16 @@ final class StackEnvironment {
   private final Path repoRoot;
   private final Path serverDir;
   private final Path logDir;
+  private final UnaryOperator<String> env;
+  private final UnaryOperator<String> properties;
 
-  private StackEnvironment(Path repoRoot, Path logDir) {
+  private StackEnvironment(
+      Path repoRoot, Path logDir, UnaryOperator<String> env, UnaryOperator<String> properties) {
     this.repoRoot = repoRoot;
     this.serverDir = repoRoot.resolve(SERVER_DIR);
     this.logDir = logDir;
+    this.env = env;
+    this.properties = properties;
   }
 
   /**
@@ -40,12 +46,21 @@ final class StackEnvironment {
    * (the module directory under Surefire).
    */
   static StackEnvironment detect() {
-    Path workingDir = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
-    return new StackEnvironment(findRepoRoot(workingDir), workingDir.resolve("target/stack-logs"));
+    return detect(Path.of(System.getProperty("user.dir")), System::getenv, System::getProperty);
   }
 
-  private static Path findRepoRoot(Path start) {
-    String configured = System.getProperty("mpp.repo.root", System.getenv("MPP_REPO_ROOT"));
+  /** {@link #detect()} with the working directory, environment and system properties given. */
+  static StackEnvironment detect(
+      Path workingDir, UnaryOperator<String> env, UnaryOperator<String> properties) {
+    Path dir = workingDir.toAbsolutePath().normalize();
+    return new StackEnvironment(
+        findRepoRoot(dir, env, properties), dir.resolve("target/stack-logs"), env, properties);
+  }
+
+  private static Path findRepoRoot(
+      Path start, UnaryOperator<String> env, UnaryOperator<String> properties) {
+    String configured =
+        firstNonBlank(properties.apply("mpp.repo.root"), env.apply("MPP_REPO_ROOT"));
     if (configured != null && !configured.isBlank()) {
       Path root = Path.of(configured).toAbsolutePath().normalize();
       if (!Files.isRegularFile(root.resolve(SERVER_DIR).resolve("package.json"))) {
@@ -126,7 +141,7 @@ final class StackEnvironment {
    * PATH}.
    */
   Path nodeExecutable() {
-    String configured = System.getProperty("mpp.node", System.getenv("MPP_NODE"));
+    String configured = firstNonBlank(properties.apply("mpp.node"), env.apply("MPP_NODE"));
     if (configured != null && !configured.isBlank()) {
       Path node = Path.of(configured);
       if (!Files.isExecutable(node)) {
@@ -134,7 +149,7 @@ final class StackEnvironment {
       }
       return node;
     }
-    String path = System.getenv("PATH");
+    String path = env.apply("PATH");
     if (path != null) {
       for (String entry : path.split(File.pathSeparator)) {
         for (String name : new String[] {"node", "node.exe"}) {
@@ -157,8 +172,12 @@ final class StackEnvironment {
     }
   }
 
-  private static String missingPrefix() {
-    String ci = System.getenv("CI");
+  private static String firstNonBlank(String first, String second) {
+    return first != null && !first.isBlank() ? first : second;
+  }
+
+  private String missingPrefix() {
+    String ci = env.apply("CI");
     return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")
         ? "CI is set and the local MPP stack is required, but "
         : "The local MPP stack (anvil + mppx reference server) is required by this test, but ";

@@ -65,6 +65,16 @@ class LocalStackTest {
   }
 
   @Test
+  void malformedAddressesAreRejectedBeforeAnyCall() {
+    LocalChain chain = stack.chain();
+
+    assertThatThrownBy(() -> chain.balanceOf(LocalChain.PATH_USD, "0x1234"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> chain.call("not-an-address", "0x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void tempoChargeAnswers402WithTheConfiguredTempoChallenge() throws Exception {
     HttpResponse<String> response = get(stack.url(ServerRoute.TEMPO_CHARGE), Map.of());
 
