@@ -37,7 +37,22 @@ public record Asset(String method, String currency, Long chainId, int decimals) 
 
   /** A stable identifier such as {@code tempo:4217:0x20c0…} or {@code stripe:usd}. */
   public String key() {
-    return method + ":" + (chainId == null ? "" : chainId + ":") + currency;
+    return keyOf(method, currency, chainId);
+  }
+
+  /**
+   * The {@link #key()} of the asset a stored record is counted in, so that ledger stores and the
+   * wallet agree on per-asset caps without rebuilding an {@code Asset}.
+   *
+   * @param method the payment method
+   * @param currency the currency or token address (any case)
+   * @param chainId the chain id, or null
+   */
+  public static String keyOf(String method, String currency, Long chainId) {
+    return method
+        + ":"
+        + (chainId == null ? "" : chainId + ":")
+        + currency.toLowerCase(Locale.ROOT);
   }
 
   @Override

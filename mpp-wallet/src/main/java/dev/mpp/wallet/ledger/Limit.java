@@ -1,13 +1,24 @@
 package dev.mpp.wallet.ledger;
 
+import dev.mpp.client.ErrorCode;
+import dev.mpp.client.PaymentDeniedException;
+import dev.mpp.client.PaymentRecord;
+import dev.mpp.wallet.Asset;
+import dev.mpp.wallet.Usd;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One cap that a reservation must fit under, checked atomically by the {@link LedgerStore} together
  * with the insert. Counted spend is every record of the scope in state HELD, PAID or UNKNOWN
- * created at or after {@code since}.
+ * created at or after {@code since} (and, for per-asset limits, in that asset).
+ *
+ * <p>Every store decides with {@link #counts}, {@link #after} and {@link #check}, so that all
+ * stores agree on what counts and on how a denial reads. A record outside a per-asset limit's asset
+ * fits under it trivially: it adds nothing to what that limit counts.
  *
  * @param rule the rule's name for denials, e.g. {@code fleet:acme/day}
  * @param scope whose records count
@@ -45,6 +56,88 @@ public record Limit(
   }
 
   /**
+   * Whether {@code record}, as stored, counts against this limit: same scope, a counting state,
+   * created at or after {@link #since}, and in {@link #assetKey} when set.
+   */
+  public boolean counts(PaymentRecord record) {
+    return record.state().counts()
+        && scope.includes(record)
+        && (since == null || !record.createdAt().isBefore(since))
+        && inAsset(record);
+  }
+
+  /** Whether {@code record}'s amount is of this limit's asset (always true without an asset). */
+  public boolean inAsset(PaymentRecord record) {
+    return assetKey == null
+        || assetKey.equals(Asset.keyOf(record.method(), record.currency(), record.chainId()));
+  }
+
+  /** The usage after adding {@code record} to {@code before} (unchanged if not in the asset). */
+  public Usage after(Usage before, PaymentRecord record) {
+    if (!inAsset(record)) {
+      return before;
+    }
+    return before.plus(record.usdMicros(), assetKey == null ? BigInteger.ZERO : record.amount());
+  }
+
+  /**
+   * Checks whether {@code record} fits under this limit given the counted usage before it.
+   *
+   * @return the denial naming this rule, the amount, the cap and what remains; empty if it fits
+   */
+  public Optional<PaymentDeniedException> check(Usage before, PaymentRecord record) {
+    if (!inAsset(record)) {
+      return Optional.empty();
+    }
+    Usage after = after(before, record);
+    if (maxUsdMicros != null && after.usdMicros() > maxUsdMicros) {
+      return Optional.of(
+          denial(
+              Usd.toDecimal(record.usdMicros()),
+              Usd.toDecimal(maxUsdMicros),
+              Usd.toDecimal(Math.max(0, maxUsdMicros - before.usdMicros())),
+              "usd"));
+    }
+    if (maxCount != null && after.count() > maxCount) {
+      return Optional.of(
+          denial(
+              BigDecimal.ONE,
+              BigDecimal.valueOf(maxCount),
+              BigDecimal.valueOf(Math.max(0, maxCount - before.count())),
+              "payments"));
+    }
+    if (maxUnits != null && after.units().compareTo(maxUnits) > 0) {
+      int decimals = record.decimals();
+      return Optional.of(
+          denial(
+              new BigDecimal(record.amount(), decimals),
+              new BigDecimal(maxUnits, decimals),
+              new BigDecimal(maxUnits.subtract(before.units()).max(BigInteger.ZERO), decimals),
+              assetKey));
+    }
+    return Optional.empty();
+  }
+
+  private PaymentDeniedException denial(
+      BigDecimal amount, BigDecimal limit, BigDecimal remaining, String unit) {
+    String message =
+        rule
+            + ": "
+            + amount.toPlainString()
+            + " "
+            + unit
+            + " would exceed the limit of "
+            + limit.toPlainString()
+            + " "
+            + unit
+            + " ("
+            + remaining.toPlainString()
+            + " remaining)";
+    return new PaymentDeniedException(
+        ErrorCode.POLICY_DENIED, rule, amount, limit, remaining, unit, message);
+  }
+
+  /**
    * Whose records a limit counts.
    *
    * @param kind agent or fleet
@@ -55,6 +148,16 @@ public record Limit(
     public Scope {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(name, "name");
+    }
+
+    /** Whether {@code record} belongs to this scope. */
+    public boolean includes(PaymentRecord record) {
+      return name.equals(kind == Kind.AGENT ? record.agent() : record.fleet());
+    }
+
+    /** {@code agent:<name>} or {@code fleet:<name>}, the prefix of rule names. */
+    public String label() {
+      return (kind == Kind.AGENT ? "agent:" : "fleet:") + name;
     }
 
     /** The records of one agent. */

@@ -1,0 +1,706 @@
+package dev.mpp.wallet.ledger;
+
+import dev.mpp.client.ErrorCode;
+import dev.mpp.client.PaymentFailedException;
+import dev.mpp.client.PaymentRecord;
+import dev.mpp.client.PaymentState;
+import dev.mpp.wallet.ledger.GroupCommitWriter.Refusal;
+import dev.mpp.wallet.ledger.GroupCommitWriter.Task;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The ledger over JDBC, shared by the SQLite and PostgreSQL stores: one schema, one write path
+ * ({@link GroupCommitWriter}), exact window sums from running aggregates ({@link BucketPlan}).
+ * Subclasses supply connections, transaction boundaries, scope locking and the few SQL spellings
+ * that differ.
+ */
+abstract class JdbcLedgerStore implements LedgerStore {
+
+  /** The payment columns, in the order {@link #insertSql} binds and {@link #read} reads them. */
+  static final String COLUMNS =
+      "id, agent, fleet, created_ns, updated_ns, url, origin, realm, method, intent, challenge_id,"
+          + " amount, currency, chain_id, decimals, asset_key, usd_micros, fee_usd_micros, state,"
+          + " reference, receipt_header, rationale, detail";
+
+  private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM mpp_payment WHERE id = ?";
+
+  private static final String UPDATE_STATE =
+      "UPDATE mpp_payment SET state = ?, updated_ns = ?, reference = ?, receipt_header = ?,"
+          + " detail = ? WHERE id = ? AND state = ?";
+
+  private static final int MAX_BATCH = 64;
+  private static final int RETRIES = 5;
+
+  private static final Comparator<Limit.Scope> SCOPE_ORDER =
+      Comparator.comparing((Limit.Scope s) -> s.kind()).thenComparing(Limit.Scope::name);
+
+  private final ConnectionSource readers;
+  private final GroupCommitWriter writer;
+  private final String insertSql;
+  private final String[] bucketUpsertSql = new String[3];
+  private final String bucketSubtractSql;
+  private final Map<String, String> usageSql = new HashMap<>();
+  private volatile boolean closed;
+
+  JdbcLedgerStore(ConnectionSource readers, String writerName) {
+    this.readers = readers;
+    this.insertSql =
+        "INSERT INTO mpp_payment ("
+            + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING";
+    for (int scopes = 1; scopes <= 2; scopes++) {
+      StringBuilder sql =
+          new StringBuilder(
+              "INSERT INTO mpp_bucket (scope_kind, scope_name, span, start_ns, asset_key,"
+                  + " usd_micros, pay_count, units) VALUES ");
+      int rows = scopes * (BucketPlan.SPANS.length + 1);
+      for (int i = 0; i < rows; i++) {
+        sql.append(i == 0 ? "" : ", ")
+            .append("(?, ?, ?, ?, ?, ?, 1, ")
+            .append(unitsParam())
+            .append(')');
+      }
+      sql.append(
+              " ON CONFLICT (scope_kind, scope_name, span, start_ns, asset_key) DO UPDATE SET"
+                  + " usd_micros = mpp_bucket.usd_micros + excluded.usd_micros,"
+                  + " pay_count = mpp_bucket.pay_count + excluded.pay_count, units = ")
+          .append(addUnits("mpp_bucket.units", "excluded.units"));
+      bucketUpsertSql[scopes] = sql.toString();
+    }
+    this.bucketSubtractSql =
+        "UPDATE mpp_bucket SET usd_micros = usd_micros - ?, pay_count = pay_count - 1, units = "
+            + addUnits("units", unitsParam())
+            + " WHERE scope_kind = ? AND scope_name = ? AND span = ? AND start_ns = ?"
+            + " AND asset_key = ?";
+    this.writer = new GroupCommitWriter(writerName, this::runBatch, MAX_BATCH);
+  }
+
+  // ---------------------------------------------------------------- dialect hooks
+
+  /** A session for one write batch. */
+  abstract Session writeSession() throws SQLException;
+
+  /** Gives back the session of a write batch. */
+  abstract void releaseWriteSession(Session session, boolean broken);
+
+  /** Starts the batch transaction (taking the write lock where the database has one). */
+  abstract void begin(Session session) throws SQLException;
+
+  /** Commits the batch transaction. */
+  abstract void commit(Session session) throws SQLException;
+
+  /** Rolls the batch transaction back, ignoring failures (the connection is discarded then). */
+  abstract void rollback(Session session);
+
+  /**
+   * Serializes writers of the same budget scopes across processes, in {@code scopes} order (which
+   * is the same total order everywhere, so concurrent batches cannot deadlock).
+   */
+  abstract void lockScopes(Session session, Collection<Limit.Scope> scopes) throws SQLException;
+
+  /** Whether writes must name their scopes up front ({@link #lockScopes} does something). */
+  abstract boolean locksScopes();
+
+  /** Creates whatever {@link #lockScopes} needs for {@code scopes}, outside any batch. */
+  void prepareScopes(Collection<Limit.Scope> scopes) {}
+
+  /** The SQL placeholder for a units value ({@code ?}, with a cast where needed). */
+  abstract String unitsParam();
+
+  /** The SQL expression adding two units values. */
+  abstract String addUnits(String left, String right);
+
+  /** Binds a units value. */
+  abstract void setUnits(PreparedStatement statement, int index, BigInteger units)
+      throws SQLException;
+
+  /** Reads a units value. */
+  abstract BigInteger getUnits(ResultSet rows, int column) throws SQLException;
+
+  /** Whether a failed batch may simply run again (deadlock victim, serialization failure). */
+  abstract boolean isTransient(SQLException e);
+
+  /** Whether the database is locked by others: running writes one by one would not help. */
+  abstract boolean isBusy(SQLException e);
+
+  /** Whether the connection must not be reused after {@code e}. */
+  abstract boolean isBroken(SQLException e);
+
+  /** Closes the write path's own resources after the writer stopped. */
+  abstract void closeWriteResources();
+
+  // ---------------------------------------------------------------- LedgerStore
+
+  @Override
+  public Reserved reserve(PaymentRecord record, List<Limit> limits) {
+    Objects.requireNonNull(record, "record");
+    List<Limit> checked = List.copyOf(Objects.requireNonNull(limits, "limits"));
+    if (record.state() != PaymentState.HELD) {
+      throw new IllegalArgumentException("a reservation starts HELD, not " + record.state());
+    }
+    if (record.usdMicros() < 0 || record.feeUsdMicros() < 0) {
+      throw new IllegalArgumentException("usdMicros and feeUsdMicros must not be negative");
+    }
+    long createdNs = BucketPlan.toNanos(record.createdAt(), "createdAt");
+    BucketPlan.toNanos(record.updatedAt(), "updatedAt");
+    String assetKey = LimitCheck.assetKey(record);
+    for (Limit limit : checked) {
+      LimitCheck.requireCovers(limit, record);
+    }
+    Set<Limit.Scope> scopes = scopesOf(record.agent(), record.fleet());
+    ensureOpen();
+    prepareScopes(scopes);
+    return writer.submit(
+        session -> reserveInBatch(session, record, createdNs, assetKey, checked), scopes);
+  }
+
+  @Override
+  public PaymentRecord transition(
+      String id,
+      PaymentState state,
+      String reference,
+      String receiptHeader,
+      String detail,
+      Instant at) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(at, "at");
+    long atNs = BucketPlan.toNanos(at, "at");
+    ensureOpen();
+    Set<Limit.Scope> scopes = Set.of();
+    if (state == PaymentState.RELEASED && locksScopes()) {
+      // agent and fleet never change, so reading them outside the batch is safe
+      PaymentRecord current = find(id).orElseThrow(() -> noSuchRecord(id));
+      scopes = scopesOf(current.agent(), current.fleet());
+    }
+    return writer.submit(
+        session -> transitionInBatch(session, id, state, reference, receiptHeader, detail, atNs),
+        scopes);
+  }
+
+  @Override
+  public Optional<PaymentRecord> find(String id) {
+    Objects.requireNonNull(id, "id");
+    return read(
+        "find",
+        session -> {
+          PreparedStatement statement = session.prepare(SELECT_BY_ID);
+          statement.setString(1, id);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.of(record(rows)) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public List<PaymentRecord> query(LedgerQuery query) {
+    Objects.requireNonNull(query, "query");
+    if (query.limit() < 0) {
+      throw new IllegalArgumentException("limit must not be negative");
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM mpp_payment WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (query.agent() != null) {
+      sql.append(" AND agent = ?");
+      args.add(query.agent());
+    }
+    if (query.fleet() != null) {
+      sql.append(" AND fleet = ?");
+      args.add(query.fleet());
+    }
+    if (query.from() != null) {
+      if (!query.from().isAfter(BucketPlan.MIN)) {
+        // every stored record is at or after MIN
+      } else if (!query.from().isBefore(BucketPlan.MAX)) {
+        return List.of();
+      } else {
+        sql.append(" AND created_ns >= ?");
+        args.add(BucketPlan.toNanos(query.from(), "from"));
+      }
+    }
+    if (query.to() != null) {
+      if (!query.to().isAfter(BucketPlan.MIN)) {
+        return List.of();
+      } else if (query.to().isBefore(BucketPlan.MAX)) {
+        sql.append(" AND created_ns < ?");
+        args.add(BucketPlan.toNanos(query.to(), "to"));
+      }
+    }
+    if (query.state() != null) {
+      sql.append(" AND state = ?");
+      args.add(query.state().name());
+    }
+    sql.append(" ORDER BY created_ns, seq");
+    if (query.limit() > 0) {
+      sql.append(" LIMIT ").append(query.limit());
+    }
+    return read(
+        "query",
+        session -> {
+          PreparedStatement statement = session.prepare(sql.toString());
+          for (int i = 0; i < args.size(); i++) {
+            statement.setObject(i + 1, args.get(i));
+          }
+          List<PaymentRecord> out = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              out.add(record(rows));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Usage usage(Limit.Scope scope, Instant since, String assetKey) {
+    Objects.requireNonNull(scope, "scope");
+    return read("usage", session -> usage(session, scope, since, assetKey));
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    writer.close();
+    closeWriteResources();
+    readers.close();
+  }
+
+  /** Writes and batches committed so far: {@code {writes, batches}} (benchmark report). */
+  final long[] writerStats() {
+    return new long[] {writer.writes(), writer.batches()};
+  }
+
+  // ---------------------------------------------------------------- writes (writer thread)
+
+  private Reserved reserveInBatch(
+      Session session, PaymentRecord record, long createdNs, String assetKey, List<Limit> limits)
+      throws SQLException {
+    List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
+    Map<List<Object>, Usage> seen = new HashMap<>();
+    for (Limit limit : limits) {
+      List<Object> key = java.util.Arrays.asList(limit.scope(), limit.since(), limit.assetKey());
+      Usage before = seen.get(key);
+      if (before == null) {
+        before = usage(session, limit.scope(), limit.since(), limit.assetKey());
+        seen.put(key, before);
+      }
+      try {
+        LimitCheck.check(limit, before, record, assetKey);
+      } catch (RuntimeException denied) {
+        throw new Refusal(denied);
+      }
+      usages.add(new Reserved.LimitUsage(limit, before));
+    }
+    PreparedStatement insert = session.prepare(insertSql);
+    bindRecord(insert, record, createdNs, assetKey);
+    if (insert.executeUpdate() == 0) {
+      throw new Refusal(
+          new IllegalArgumentException("a record with id " + record.id() + " already exists"));
+    }
+    int scopes = record.fleet() == null ? 1 : 2;
+    PreparedStatement buckets = session.prepare(bucketUpsertSql[scopes]);
+    int index = 1;
+    for (Limit.Scope scope : scopesOf(record.agent(), record.fleet())) {
+      for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
+        long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
+        long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
+        buckets.setString(index++, kind(scope));
+        buckets.setString(index++, scope.name());
+        buckets.setLong(index++, span);
+        buckets.setLong(index++, start);
+        buckets.setString(index++, assetKey);
+        buckets.setLong(index++, record.usdMicros());
+        setUnits(buckets, index++, record.amount());
+      }
+    }
+    buckets.executeUpdate();
+    return new Reserved(record, usages);
+  }
+
+  private PaymentRecord transitionInBatch(
+      Session session,
+      String id,
+      PaymentState state,
+      String reference,
+      String receiptHeader,
+      String detail,
+      long atNs)
+      throws SQLException {
+    for (int attempt = 0; ; attempt++) {
+      PreparedStatement select = session.prepare(SELECT_BY_ID);
+      select.setString(1, id);
+      PaymentRecord current;
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          throw new Refusal(noSuchRecord(id));
+        }
+        current = record(rows);
+      }
+      if (current.state() == state) {
+        return current;
+      }
+      if (!allowed(current.state(), state)) {
+        throw new Refusal(
+            new IllegalStateException(
+                "record " + id + " cannot move from " + current.state() + " to " + state));
+      }
+      PaymentRecord next =
+          current.withState(
+              state,
+              reference != null ? reference : current.reference(),
+              receiptHeader != null ? receiptHeader : current.receiptHeader(),
+              detail != null ? detail : current.detail(),
+              BucketPlan.fromNanos(atNs));
+      PreparedStatement update = session.prepare(UPDATE_STATE);
+      update.setString(1, state.name());
+      update.setLong(2, atNs);
+      update.setString(3, next.reference());
+      update.setString(4, next.receiptHeader());
+      update.setString(5, next.detail());
+      update.setString(6, id);
+      update.setString(7, current.state().name());
+      if (update.executeUpdate() == 1) {
+        if (current.state().counts() && !state.counts()) {
+          subtractFromBuckets(session, current);
+        }
+        return next;
+      }
+      // Another process moved the record between our read and our update (PostgreSQL only: the
+      // conditional update waited for it); decide again on what it left.
+      if (attempt >= RETRIES) {
+        throw new SQLException("record " + id + " keeps changing under concurrent transitions");
+      }
+    }
+  }
+
+  private void subtractFromBuckets(Session session, PaymentRecord record) throws SQLException {
+    long createdNs = BucketPlan.toNanos(record.createdAt(), "createdAt");
+    String assetKey = LimitCheck.assetKey(record);
+    PreparedStatement update = session.prepare(bucketSubtractSql);
+    for (Limit.Scope scope : scopesOf(record.agent(), record.fleet())) {
+      for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
+        long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
+        long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
+        update.setLong(1, record.usdMicros());
+        setUnits(update, 2, record.amount().negate());
+        update.setString(3, kind(scope));
+        update.setString(4, scope.name());
+        update.setLong(5, span);
+        update.setLong(6, start);
+        update.setString(7, assetKey);
+        update.addBatch();
+      }
+    }
+    for (int count : update.executeBatch()) {
+      if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
+        // never create a negative bucket: that would under-count every window it lies in
+        throw new SQLException(
+            "ledger aggregates are missing a bucket of record " + record.id(), "XX001");
+      }
+    }
+  }
+
+  private static boolean allowed(PaymentState from, PaymentState to) {
+    return switch (from) {
+      case HELD -> to != PaymentState.HELD;
+      case UNKNOWN -> to == PaymentState.PAID || to == PaymentState.RELEASED;
+      case PAID, RELEASED -> false;
+    };
+  }
+
+  /** Runs one batch and settles every task of it; called on the writer thread only. */
+  private void runBatch(List<Task<?>> batch) {
+    for (int attempt = 0; ; attempt++) {
+      Exception failed = tryBatch(batch);
+      if (failed == null) {
+        return;
+      }
+      SQLException sql = failed instanceof SQLException s ? s : null;
+      if (sql != null && isTransient(sql) && attempt < RETRIES) {
+        continue;
+      }
+      if (batch.size() > 1 && (sql == null || !isBusy(sql))) {
+        // one bad write must not fail the others: run each alone
+        for (Task<?> task : batch) {
+          runBatch(List.of(task));
+        }
+        return;
+      }
+      RuntimeException failure = failure("ledger write failed: " + failed.getMessage(), failed);
+      for (Task<?> task : batch) {
+        task.fail(failure);
+      }
+      return;
+    }
+  }
+
+  /** One transaction for {@code batch}: settles the tasks and returns null, or the failure. */
+  private Exception tryBatch(List<Task<?>> batch) {
+    Session session = null;
+    boolean broken = false;
+    try {
+      session = writeSession();
+      begin(session);
+      if (locksScopes()) {
+        TreeSet<Limit.Scope> scopes = new TreeSet<>(SCOPE_ORDER);
+        for (Task<?> task : batch) {
+          scopes.addAll(task.scopes);
+        }
+        if (!scopes.isEmpty()) {
+          lockScopes(session, scopes);
+        }
+      }
+      Object[] results = new Object[batch.size()];
+      RuntimeException[] refusals = new RuntimeException[batch.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        try {
+          results[i] = batch.get(i).write.apply(session);
+        } catch (Refusal refusal) {
+          refusals[i] = refusal.reason();
+        }
+      }
+      commit(session);
+      for (int i = 0; i < batch.size(); i++) {
+        if (refusals[i] != null) {
+          batch.get(i).fail(refusals[i]);
+        } else {
+          batch.get(i).succeed(results[i]);
+        }
+      }
+      return null;
+    } catch (SQLException | RuntimeException e) {
+      if (session != null) {
+        rollback(session);
+      }
+      broken = !(e instanceof SQLException sql) || isBroken(sql);
+      return e;
+    } finally {
+      if (session != null) {
+        releaseWriteSession(session, broken);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A read on a pooled session. */
+  @FunctionalInterface
+  interface Read<T> {
+    T apply(Session session) throws SQLException;
+  }
+
+  private <T> T read(String what, Read<T> read) {
+    ensureOpen();
+    Session session;
+    try {
+      session = readers.acquire();
+    } catch (SQLException e) {
+      throw failure("ledger " + what + " failed: " + e.getMessage(), e);
+    }
+    boolean broken = false;
+    try {
+      return read.apply(session);
+    } catch (SQLException e) {
+      broken = isBroken(e);
+      throw failure("ledger " + what + " failed: " + e.getMessage(), e);
+    } finally {
+      readers.release(session, broken);
+    }
+  }
+
+  /** Counted spend of {@code scope} since {@code since}, read with {@code session}. */
+  final Usage usage(Session session, Limit.Scope scope, Instant since, String assetKey)
+      throws SQLException {
+    BucketPlan.Window window = BucketPlan.window(since);
+    if (window == null) {
+      return usage(0, 0, BigInteger.ZERO);
+    }
+    boolean agent = scope.kind() == Limit.Scope.Kind.AGENT;
+    String key = (window.allTime() ? "all" : agent ? "agent" : "fleet") + (assetKey != null);
+    String sql = usageSql.computeIfAbsent(key, k -> usageSql(window.allTime(), agent, assetKey));
+    PreparedStatement statement = session.prepare(sql);
+    int index = 1;
+    if (window.allTime()) {
+      statement.setString(index++, kind(scope));
+      statement.setString(index++, scope.name());
+      if (assetKey != null) {
+        statement.setString(index++, assetKey);
+      }
+    } else {
+      long[] edges = window.edges();
+      for (int level = 0; level < BucketPlan.SPANS.length; level++) {
+        statement.setString(index++, kind(scope));
+        statement.setString(index++, scope.name());
+        statement.setLong(index++, edges[level + 1]);
+        if (level + 1 < BucketPlan.SPANS.length) {
+          statement.setLong(index++, edges[level + 2]);
+        }
+        if (assetKey != null) {
+          statement.setString(index++, assetKey);
+        }
+      }
+      statement.setString(index++, scope.name());
+      statement.setLong(index++, edges[0]);
+      statement.setLong(index++, edges[1]);
+      if (assetKey != null) {
+        statement.setString(index++, assetKey);
+      }
+    }
+    long usd = 0;
+    long count = 0;
+    BigInteger units = BigInteger.ZERO;
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        usd = Math.addExact(usd, rows.getLong(1));
+        count += rows.getLong(2);
+        if (assetKey != null) {
+          units = units.add(getUnits(rows, 3));
+        }
+      }
+    }
+    return usage(usd, count, units);
+  }
+
+  private static Usage usage(long usd, long count, BigInteger units) {
+    return usd == 0 && count == 0 && units.signum() == 0
+        ? Usage.NONE
+        : new Usage(usd, count, units);
+  }
+
+  private String usageSql(boolean allTime, boolean agent, String assetKey) {
+    String asset = assetKey != null ? " AND asset_key = ?" : "";
+    if (allTime) {
+      return "SELECT usd_micros, pay_count, units FROM mpp_bucket WHERE scope_kind = ?"
+          + " AND scope_name = ? AND span = "
+          + BucketPlan.ALL_TIME
+          + asset;
+    }
+    StringBuilder sql = new StringBuilder();
+    for (int level = 0; level < BucketPlan.SPANS.length; level++) {
+      sql.append(
+              "SELECT usd_micros, pay_count, units FROM mpp_bucket WHERE scope_kind = ?"
+                  + " AND scope_name = ? AND span = ")
+          .append(BucketPlan.SPANS[level])
+          .append(" AND start_ns >= ?");
+      if (level + 1 < BucketPlan.SPANS.length) {
+        sql.append(" AND start_ns < ?");
+      }
+      sql.append(asset).append(" UNION ALL ");
+    }
+    sql.append("SELECT usd_micros, 1, amount FROM mpp_payment WHERE ")
+        .append(agent ? "agent" : "fleet")
+        .append(" = ? AND created_ns >= ? AND created_ns < ? AND state <> 'RELEASED'")
+        .append(asset);
+    return sql.toString();
+  }
+
+  // ---------------------------------------------------------------- mapping
+
+  private void bindRecord(PreparedStatement s, PaymentRecord r, long createdNs, String assetKey)
+      throws SQLException {
+    s.setString(1, r.id());
+    s.setString(2, r.agent());
+    s.setString(3, r.fleet());
+    s.setLong(4, createdNs);
+    s.setLong(5, BucketPlan.toNanos(r.updatedAt(), "updatedAt"));
+    s.setString(6, r.url());
+    s.setString(7, r.origin());
+    s.setString(8, r.realm());
+    s.setString(9, r.method());
+    s.setString(10, r.intent());
+    s.setString(11, r.challengeId());
+    setUnits(s, 12, r.amount());
+    s.setString(13, r.currency());
+    if (r.chainId() == null) {
+      s.setNull(14, Types.BIGINT);
+    } else {
+      s.setLong(14, r.chainId());
+    }
+    s.setInt(15, r.decimals());
+    s.setString(16, assetKey);
+    s.setLong(17, r.usdMicros());
+    s.setLong(18, r.feeUsdMicros());
+    s.setString(19, r.state().name());
+    s.setString(20, r.reference());
+    s.setString(21, r.receiptHeader());
+    s.setString(22, r.rationale());
+    s.setString(23, r.detail());
+  }
+
+  private PaymentRecord record(ResultSet rows) throws SQLException {
+    long chainId = rows.getLong(14);
+    Long chain = rows.wasNull() ? null : chainId;
+    return new PaymentRecord(
+        rows.getString(1),
+        rows.getString(2),
+        rows.getString(3),
+        BucketPlan.fromNanos(rows.getLong(4)),
+        BucketPlan.fromNanos(rows.getLong(5)),
+        rows.getString(6),
+        rows.getString(7),
+        rows.getString(8),
+        rows.getString(9),
+        rows.getString(10),
+        rows.getString(11),
+        getUnits(rows, 12),
+        rows.getString(13),
+        chain,
+        rows.getInt(15),
+        rows.getLong(17),
+        rows.getLong(18),
+        PaymentState.valueOf(rows.getString(19)),
+        rows.getString(20),
+        rows.getString(21),
+        rows.getString(22),
+        rows.getString(23));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Set<Limit.Scope> scopesOf(String agent, String fleet) {
+    return fleet == null
+        ? Set.of(Limit.Scope.agent(agent))
+        : new java.util.LinkedHashSet<>(
+            List.of(Limit.Scope.agent(agent), Limit.Scope.fleet(fleet)));
+  }
+
+  static String kind(Limit.Scope scope) {
+    return scope.kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static NoSuchElementException noSuchRecord(String id) {
+    return new NoSuchElementException("no ledger record with id " + id);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new PaymentFailedException(ErrorCode.LEDGER_FAILURE, "the ledger is closed");
+    }
+  }
+
+  /** The typed error for a storage failure. */
+  static PaymentFailedException failure(String message, Throwable cause) {
+    return new PaymentFailedException(ErrorCode.LEDGER_FAILURE, message, cause);
+  }
+}

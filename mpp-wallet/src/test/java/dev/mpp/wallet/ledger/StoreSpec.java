@@ -1,0 +1,29 @@
+package dev.mpp.wallet.ledger;
+
+import java.nio.file.Path;
+
+/**
+ * Names a store on a child JVM's command line: {@code sqlite:<file>} or {@code postgres:<schema>}.
+ */
+final class StoreSpec {
+  private StoreSpec() {}
+
+  static String sqlite(Path file) {
+    return "sqlite:" + file.toAbsolutePath();
+  }
+
+  static String postgres(String schema) {
+    return "postgres:" + schema;
+  }
+
+  /** Opens the named store; PostgreSQL takes its URL from {@code MPP_TEST_PG_URL}. */
+  static LedgerStore open(String spec) {
+    if (spec.startsWith("sqlite:")) {
+      return SqliteLedgerStore.open(Path.of(spec.substring("sqlite:".length())));
+    }
+    if (spec.startsWith("postgres:")) {
+      return PgTestDatabase.builder(spec.substring("postgres:".length())).open();
+    }
+    throw new IllegalArgumentException("unknown store spec " + spec);
+  }
+}
