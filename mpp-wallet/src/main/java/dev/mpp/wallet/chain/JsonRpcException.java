@@ -67,10 +67,15 @@ public final class JsonRpcException extends RuntimeException {
   }
 
   /**
-   * Returns whether the request may have taken effect on the node despite this failure (transport
-   * failure, timeout, interruption or an unreadable answer).
+   * Returns whether the request may have taken effect on the node despite this failure: a transport
+   * failure, timeout, interruption, an unreadable answer, or an HTTP 5xx (a gateway may fail after
+   * the node behind it accepted the request).
    */
   public boolean outcomeUnknown() {
-    return kind != Kind.RPC_ERROR && kind != Kind.HTTP_STATUS;
+    return switch (kind) {
+      case RPC_ERROR -> false;
+      case HTTP_STATUS -> httpStatus == null || httpStatus >= 500;
+      default -> true;
+    };
   }
 }

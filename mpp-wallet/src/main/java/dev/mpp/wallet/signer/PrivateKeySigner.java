@@ -134,9 +134,7 @@ public final class PrivateKeySigner implements Signer {
   @Override
   public Signature sign(byte[] hash32) {
     Signature.requireHash(hash32);
-    Sign.SignatureData data = Sign.signMessage(hash32, keyPair, false);
-    return Signature.of(
-        new BigInteger(1, data.getR()), new BigInteger(1, data.getS()), data.getV()[0]);
+    return Secp256k1.sign(keyPair.getPrivateKey(), hash32);
   }
 
   /** Shows the address only. */

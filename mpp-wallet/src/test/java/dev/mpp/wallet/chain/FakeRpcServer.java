@@ -14,18 +14,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** A loopback JSON-RPC endpoint answering with a scripted function of the request. */
-final class FakeRpcServer implements AutoCloseable {
+public final class FakeRpcServer implements AutoCloseable {
 
   /** A canned HTTP answer. */
-  record Reply(int status, String body, long delayMillis) {
-    static Reply result(JsonNode request, String resultJson) {
+  public record Reply(int status, String body, long delayMillis) {
+    public static Reply result(JsonNode request, String resultJson) {
       return new Reply(
           200,
           "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":" + resultJson + "}",
           0);
     }
 
-    static Reply error(JsonNode request, long code, String message) {
+    public static Reply error(JsonNode request, long code, String message) {
       return new Reply(
           200,
           "{\"jsonrpc\":\"2.0\",\"id\":"
@@ -45,7 +45,7 @@ final class FakeRpcServer implements AutoCloseable {
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private volatile Function<JsonNode, Reply> script;
 
-  FakeRpcServer(Function<JsonNode, Reply> script) throws IOException {
+  public FakeRpcServer(Function<JsonNode, Reply> script) throws IOException {
     this.script = script;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
@@ -69,17 +69,17 @@ final class FakeRpcServer implements AutoCloseable {
     server.start();
   }
 
-  void script(Function<JsonNode, Reply> script) {
+  public void script(Function<JsonNode, Reply> script) {
     this.script = script;
   }
 
   /** An endpoint whose path carries a fake API key, as hosted RPC URLs do. */
-  URI uri() {
+  public URI uri() {
     return URI.create(
         "http://127.0.0.1:" + server.getAddress().getPort() + "/v2/SECRET-API-KEY-123");
   }
 
-  List<JsonNode> requests() {
+  public List<JsonNode> requests() {
     return requests;
   }
 

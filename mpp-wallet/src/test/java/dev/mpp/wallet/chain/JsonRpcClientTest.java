@@ -143,7 +143,13 @@ class JsonRpcClientTest {
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
               assertThat(e.httpStatus()).hasValue(503);
+              assertThat(e.outcomeUnknown()).isTrue();
             });
+
+    server.script(request -> new Reply(429, "slow down", 0));
+    assertThatThrownBy(() -> client(server).blockNumber())
+        .isInstanceOfSatisfying(
+            JsonRpcException.class, e -> assertThat(e.outcomeUnknown()).isFalse());
   }
 
   @Test
