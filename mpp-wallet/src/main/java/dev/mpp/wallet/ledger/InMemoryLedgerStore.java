@@ -50,6 +50,9 @@ public final class InMemoryLedgerStore implements LedgerStore {
       if (records.containsKey(record.id())) {
         throw new IllegalArgumentException("a record with id " + record.id() + " exists");
       }
+      for (Limit limit : limits) {
+        LimitCheck.requireCovers(limit, record);
+      }
       List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
       for (Limit limit : limits) {
         Usage before = sum(limit.scope(), limit.since(), limit.assetKey());
@@ -104,6 +107,36 @@ public final class InMemoryLedgerStore implements LedgerStore {
               at);
       records.put(id, updated);
       return updated;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public PaymentRecord capture(List<String> holdIds, PaymentRecord part) {
+    Objects.requireNonNull(holdIds, "holdIds");
+    Captures.requireValidPart(part);
+    lock.lock();
+    try {
+      checkOpen();
+      if (records.containsKey(part.id())) {
+        throw new IllegalArgumentException("a record with id " + part.id() + " exists");
+      }
+      List<PaymentRecord> holds = new ArrayList<>(holdIds.size());
+      for (String id : holdIds) {
+        holds.add(records.get(id));
+      }
+      Captures.Plan plan = Captures.plan(holdIds, holds, part);
+      for (PaymentRecord lowered : plan.lowered()) {
+        records.put(lowered.id(), lowered);
+      }
+      PaymentRecord stored = plan.part();
+      records.put(stored.id(), stored);
+      byAgent.computeIfAbsent(stored.agent(), k -> new ArrayList<>()).add(stored.id());
+      if (stored.fleet() != null) {
+        byFleet.computeIfAbsent(stored.fleet(), k -> new ArrayList<>()).add(stored.id());
+      }
+      return stored;
     } finally {
       lock.unlock();
     }
