@@ -25,6 +25,22 @@ public enum ProblemType {
   BAD_REQUEST("bad-request", true),
   /** The payer must act (e.g. complete 3-D Secure) before the payment can proceed. */
   PAYMENT_ACTION_REQUIRED("payment-action-required", false),
+  /** Session: the voucher or close signature did not verify (rejected before acceptance). */
+  SESSION_INVALID_SIGNATURE("session/invalid-signature", true),
+  /** Session: the voucher's signer is not authorized for the channel. */
+  SESSION_SIGNER_MISMATCH("session/signer-mismatch", true),
+  /** Session: the voucher exceeds the channel's deposit; top up first. */
+  SESSION_AMOUNT_EXCEEDS_DEPOSIT("session/amount-exceeds-deposit", true),
+  /** Session: the voucher raises the cumulative amount by less than the server's minimum. */
+  SESSION_DELTA_TOO_SMALL("session/delta-too-small", true),
+  /** Session (410): the server knows no channel with this id. */
+  SESSION_CHANNEL_NOT_FOUND("session/channel-not-found", true),
+  /** Session (410): the channel is closed or has a pending forced close. */
+  SESSION_CHANNEL_FINALIZED("session/channel-finalized", true),
+  /** Session: the challenge id is unknown or expired. */
+  SESSION_CHALLENGE_NOT_FOUND("session/challenge-not-found", true),
+  /** Session: the accepted vouchers do not cover this request. */
+  SESSION_INSUFFICIENT_BALANCE("session/insufficient-balance", true),
   /** A type this SDK does not know; treated as "money may have moved". */
   UNKNOWN("", false);
 
@@ -42,6 +58,14 @@ public enum ProblemType {
   /** The type URI, e.g. {@code https://paymentauth.org/problems/payment-expired}. */
   public String uri() {
     return this == UNKNOWN ? "about:blank" : BASE + slug;
+  }
+
+  /**
+   * Whether this type means the session's channel is gone (HTTP 410): the client should forget the
+   * channel and open a new one.
+   */
+  public boolean channelGone() {
+    return this == SESSION_CHANNEL_NOT_FOUND || this == SESSION_CHANNEL_FINALIZED;
   }
 
   /**
