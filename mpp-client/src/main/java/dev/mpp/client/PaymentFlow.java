@@ -472,7 +472,12 @@ public final class PaymentFlow {
     }
     Problem problem = problemOf(exchange, paid);
     ProblemType type = problem == null ? ProblemType.UNKNOWN : problem.type();
-    boolean channelGone = status == 410 && type.channelGone();
+    // A 410 to a session credential means the channel is gone (draft-tempo-session); some
+    // adapters only buffer 402 bodies, so the problem type may be unknown here.
+    boolean channelGone =
+        status == 410
+            && (type.channelGone()
+                || (problem == null && "session".equals(authorization.challenge().intent())));
     if (status == 402 || channelGone) {
       PaymentRecord record = authorization.reject(status, problem);
       log.debug(

@@ -129,6 +129,7 @@ public abstract class SessionScenarios {
       assertThat(closed.closeTxHash()).matches("0x[0-9a-f]{64}");
       assertOnChain(stack, closed, total, BigInteger.valueOf(42_000).subtract(total));
       assertLedger(fixture, agent, channelId, total);
+      assertCounted(fixture, agent, total);
       assertThat(fixture.channels().find(channel.channelId()).orElseThrow().status())
           .isEqualTo(ChannelStatus.CLOSED);
     }
@@ -194,6 +195,152 @@ public abstract class SessionScenarios {
     }
   }
 
+  @Test
+  void aRestartedProcessContinuesTheSameChannel(LocalStack stack) throws Exception {
+    String agent = "restart-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION);
+    Path file = dir.resolve("wallet.db");
+    ChannelState before;
+    try (SessionFixture fixture =
+            SessionFixture.open(file, stack, payer(), agent, lockable("0.1"));
+        AdapterDriver.Client client = client(fixture, agent)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.execute(HttpCall.get(url)).status()).isEqualTo(200);
+      }
+      before = onlyChannel(fixture, agent);
+    }
+
+    List<String> output =
+        ChildProcess.run(
+            SessionChild.class,
+            Duration.ofSeconds(120),
+            file.toString(),
+            stack.rpcUrl().toString(),
+            stack.server().escrow(),
+            url.toString(),
+            Integer.toString(payer().index()),
+            agent,
+            "0.1",
+            "4");
+    assertThat(output).contains("RESULT 200,200,200,200");
+
+    try (SessionFixture fixture =
+            SessionFixture.open(file, stack, payer(), agent, lockable("0.1"));
+        AdapterDriver.Client client = client(fixture, agent)) {
+      assertThat(client.execute(HttpCall.get(url)).status()).isEqualTo(200);
+      ChannelState after = onlyChannel(fixture, agent);
+      assertThat(after.channelId()).isEqualTo(before.channelId());
+      BigInteger total = PRICE.multiply(BigInteger.valueOf(8));
+      assertThat(after.highestSigned()).isEqualTo(total);
+      assertThat(after.accepted()).isEqualTo(total);
+      CloseResult closed = fixture.rail().close(after.channelId());
+      assertThat(closed.settled()).isEqualTo(total);
+      assertOnChain(stack, closed, total, after.deposit().subtract(total));
+      assertLedger(fixture, agent, after.channelId().toHex(), total);
+    }
+  }
+
+  @Test
+  void followUpRequestsPayUpFrontInOneRoundTrip(LocalStack stack) throws Exception {
+    String agent = "upfront-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION);
+    try (SessionFixture fixture =
+            SessionFixture.open(dir.resolve("wallet.db"), stack, payer(), agent, lockable("0.1"));
+        AdapterDriver.Client client = client(fixture, agent)) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(client.execute(HttpCall.get(url)).status()).isEqualTo(200);
+      }
+      ServerLog log = ServerLog.from(stack.server().log());
+      for (int i = 0; i < 6; i++) {
+        HttpReply reply = client.execute(HttpCall.get(url));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.record().orElseThrow().state()).isEqualTo(PaymentState.PAID);
+      }
+      List<Integer> statuses = log.statusesSince(ServerRoute.TEMPO_SESSION.path(), 6);
+      assertThat(statuses).as("six requests, each one round trip").containsOnly(200).hasSize(6);
+      ChannelState channel = onlyChannel(fixture, agent);
+      CloseResult closed = fixture.rail().close(channel.channelId());
+      assertThat(closed.settled()).isEqualTo(PRICE.multiply(BigInteger.valueOf(8)));
+      assertLedger(fixture, agent, channel.channelId().toHex(), closed.settled());
+    }
+  }
+
+  @Test
+  void aChannelClosedBehindTheClientsBackIsReplacedOnce(LocalStack stack) throws Exception {
+    String agent = "gone-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION);
+    try (SessionFixture fixture =
+            SessionFixture.open(dir.resolve("wallet.db"), stack, payer(), agent, lockable("0.1"));
+        AdapterDriver.Client client = client(fixture, agent)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.execute(HttpCall.get(url)).status()).isEqualTo(200);
+      }
+      ChannelState first = onlyChannel(fixture, agent);
+      BigInteger settledFirst = PRICE.multiply(BigInteger.valueOf(3));
+      // Someone else (another wallet on the same key) closes the channel cooperatively.
+      SessionTamper.closeBehindTheRailsBack(stack, payer(), first, settledFirst);
+
+      HttpReply reply = client.execute(HttpCall.get(url));
+
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      List<ChannelState> channels = fixture.channels().list(agent);
+      assertThat(channels).hasSize(2);
+      assertThat(channels.get(0).status()).isEqualTo(ChannelStatus.CLOSED);
+      assertThat(channels.get(0).settled()).isEqualTo(settledFirst);
+      ChannelState second = channels.get(1);
+      assertThat(second.status()).isEqualTo(ChannelStatus.OPEN);
+      assertThat(reply.record().orElseThrow().reference()).isEqualTo(second.channelId().toHex());
+      assertLedger(fixture, agent, first.channelId().toHex(), settledFirst);
+      CloseResult closed = fixture.rail().close(second.channelId());
+      assertThat(closed.settled()).isEqualTo(PRICE);
+      assertLedger(fixture, agent, second.channelId().toHex(), PRICE);
+      assertCounted(fixture, agent, settledFirst.add(PRICE));
+    }
+  }
+
+  @Test
+  void theDepositNeverExceedsWhatTheBudgetAllows(LocalStack stack) throws Exception {
+    String agent = "budget-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION);
+    Policy policy =
+        Policy.builder().maxLockable("0.5").cap(dev.mpp.wallet.policy.Window.DAY, "0.004").build();
+    try (SessionFixture fixture =
+            SessionFixture.open(dir.resolve("wallet.db"), stack, payer(), agent, policy);
+        AdapterDriver.Client client = client(fixture, agent)) {
+      for (int i = 0; i < 4; i++) {
+        assertThat(client.execute(HttpCall.get(url)).status()).isEqualTo(200);
+      }
+      ChannelState channel = onlyChannel(fixture, agent);
+      assertThat(channel.deposit())
+          .as("capped by the day cap, not the server's suggestion")
+          .isEqualTo(BigInteger.valueOf(4_000));
+
+      Throwable refused = null;
+      try {
+        client.execute(HttpCall.get(url));
+      } catch (Exception e) {
+        refused = e;
+      }
+      assertThat(refused)
+          .as("the fifth request needs a top-up the budget does not allow")
+          .isNotNull();
+      assertThat(causes(refused)).anyMatch(t -> t instanceof dev.mpp.client.PaymentDeniedException);
+      assertThat(onlyChannel(fixture, agent).highestSigned()).isEqualTo(BigInteger.valueOf(4_000));
+      CloseResult closed = fixture.rail().close(channel.channelId());
+      assertThat(closed.settled()).isEqualTo(BigInteger.valueOf(4_000));
+      assertLedger(fixture, agent, channel.channelId().toHex(), BigInteger.valueOf(4_000));
+      assertCounted(fixture, agent, BigInteger.valueOf(4_000));
+    }
+  }
+
+  private static List<Throwable> causes(Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   protected static ChannelState onlyChannel(SessionFixture fixture, String agent) {
@@ -214,7 +361,10 @@ public abstract class SessionScenarios {
         .toList();
   }
 
-  /** The ledger of the channel: PAID vouchers sum to {@code total}, holds released. */
+  /**
+   * The ledger of a closed channel: every voucher record is final, the PAID ones sum to exactly
+   * what the payee received, the holds are released.
+   */
   protected static void assertLedger(
       SessionFixture fixture, String agent, String channelId, BigInteger total) {
     ChannelState channel =
@@ -224,21 +374,29 @@ public abstract class SessionScenarios {
             .orElseThrow();
     BigInteger paid = BigInteger.ZERO;
     for (PaymentRecord record : captures(fixture, agent, channelId)) {
-      assertThat(record.state()).as(record.toString()).isIn(PaymentState.PAID);
-      paid = paid.add(record.amount());
+      assertThat(record.state())
+          .as(record.toString())
+          .isIn(PaymentState.PAID, PaymentState.RELEASED);
+      if (record.state() == PaymentState.PAID) {
+        paid = paid.add(record.amount());
+      }
     }
     assertThat(paid).isEqualTo(total);
     for (String hold : channel.holdIds()) {
       assertThat(fixture.ledger().find(hold).orElseThrow().state())
           .isEqualTo(PaymentState.RELEASED);
     }
+  }
+
+  /** Everything the agent's budget counts equals {@code total}. */
+  protected static void assertCounted(SessionFixture fixture, String agent, BigInteger total) {
     long counted =
         fixture
             .ledger()
             .usage(dev.mpp.wallet.ledger.Limit.Scope.agent(agent), null, null)
             .usdMicros();
     assertThat(counted)
-        .as("budget counts what the vouchers authorized")
+        .as("the budget counts what vouchers authorized")
         .isEqualTo(total.longValue());
   }
 

@@ -722,7 +722,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
    */
   PaymentRecord refused(SessionAuthorization authorization, int httpStatus, Problem problem) {
     String type = problem == null ? "(no problem details)" : problem.type().uri();
-    if (problem != null && problem.type().channelGone()) {
+    if (httpStatus == 410 || (problem != null && problem.type().channelGone())) {
       forget(authorization.channelId(), "server answered " + httpStatus + " " + type);
       return currentRecord(authorization.record());
     }
