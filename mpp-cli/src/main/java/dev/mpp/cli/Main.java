@@ -12,7 +12,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "mpp 0.1.0-SNAPSHOT",
     description = "Machine Payments Protocol client: pay for HTTP resources from the terminal.",
-    subcommands = {DecodeCommand.class},
+    subcommands = {
+      FetchCommand.class,
+      InspectCommand.class,
+      DecodeCommand.class,
+      LedgerCommand.class,
+      BudgetCommand.class
+    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0   success (2xx, paid or free)",

@@ -130,13 +130,20 @@ public final class PaymentFlow {
     } else {
       Map<String, String> headers = paidHeaders(context, upfront);
       R paid;
+      AtomicInteger sends = new AtomicInteger();
       try {
-        paid = retryFor(context, headers).call(() -> exchange.send(headers));
+        paid =
+            retryFor(context, headers)
+                .call(
+                    () -> {
+                      sends.incrementAndGet();
+                      return exchange.send(headers);
+                    });
       } catch (IOException | RuntimeException e) {
         throw unknown(context, upfront, e);
       }
-      if (!isChallenge(exchange, paid, true)) {
-        return interpret(context, exchange, upfront, paid).result;
+      if (!isChallenge(exchange, paid, true) || sends.get() > 1) {
+        return interpret(context, exchange, upfront, paid, sends.get() > 1).result;
       }
       rejectUpfront(context, exchange, upfront, paid);
       response = paid;
@@ -155,12 +162,19 @@ public final class PaymentFlow {
       exchange.discard(response);
       Map<String, String> headers = paidHeaders(context, authorization);
       R paid;
+      AtomicInteger sends = new AtomicInteger();
       try {
-        paid = retryFor(context, headers).call(() -> exchange.send(headers));
+        paid =
+            retryFor(context, headers)
+                .call(
+                    () -> {
+                      sends.incrementAndGet();
+                      return exchange.send(headers);
+                    });
       } catch (IOException | RuntimeException e) {
         throw unknown(context, authorization, e);
       }
-      Outcome<R> outcome = interpret(context, exchange, authorization, paid);
+      Outcome<R> outcome = interpret(context, exchange, authorization, paid, sends.get() > 1);
       if (outcome.channelGone && !recovered) {
         // The session's channel is gone: the payer forgot it; pay the 410's fresh challenge once.
         recovered = true;
@@ -235,16 +249,22 @@ public final class PaymentFlow {
                         response -> continueAsync(context, exchange, response, 1, false, false));
               }
               Map<String, String> headers = paidHeaders(context, upfront);
+              AtomicInteger sends = new AtomicInteger();
               return retryFor(context, headers)
-                  .callAsync(() -> exchange.sendAsync(headers))
+                  .callAsync(
+                      () -> {
+                        sends.incrementAndGet();
+                        return exchange.sendAsync(headers);
+                      })
                   .handleAsync(
                       (paid, error) -> {
                         if (error != null) {
                           throw unknown(context, upfront, unwrap(error));
                         }
-                        if (!isChallenge(exchange, paid, true)) {
+                        if (!isChallenge(exchange, paid, true) || sends.get() > 1) {
                           return CompletableFuture.completedFuture(
-                              interpret(context, exchange, upfront, paid).result);
+                              interpret(context, exchange, upfront, paid, sends.get() > 1)
+                                  .result);
                         }
                         rejectUpfront(context, exchange, upfront, paid);
                         return continueAsync(context, exchange, paid, 1, true, false);
@@ -297,14 +317,19 @@ public final class PaymentFlow {
       int n,
       boolean recovered) {
     Map<String, String> headers = paidHeaders(context, authorization);
+    AtomicInteger sends = new AtomicInteger();
     return retryFor(context, headers)
-        .callAsync(() -> exchange.sendAsync(headers))
+        .callAsync(
+            () -> {
+              sends.incrementAndGet();
+              return exchange.sendAsync(headers);
+            })
         .handleAsync(
             (paid, error) -> {
               if (error != null) {
                 throw unknown(context, authorization, unwrap(error));
               }
-              return interpret(context, exchange, authorization, paid);
+              return interpret(context, exchange, authorization, paid, sends.get() > 1);
             },
             executor)
         .thenCompose(
@@ -448,8 +473,17 @@ public final class PaymentFlow {
     return offers;
   }
 
+  /**
+   * Settles, releases or marks the payment from the paid response. After a transport resend, a
+   * rejection may answer the resend of a credential the lost first send already spent, so it proves
+   * nothing about settlement.
+   */
   private <R> Outcome<R> interpret(
-      PaymentContext context, Exchange<R> exchange, PaymentAuthorization authorization, R paid) {
+      PaymentContext context,
+      Exchange<R> exchange,
+      PaymentAuthorization authorization,
+      R paid,
+      boolean resent) {
     int status = exchange.status(paid);
     Receipt receipt = null;
     String note = null;
@@ -479,15 +513,20 @@ public final class PaymentFlow {
             && (type.channelGone()
                 || (problem == null && "session".equals(authorization.challenge().intent())));
     if (status == 402 || channelGone) {
-      PaymentRecord record = authorization.reject(status, problem);
-      log.debug(
-          "challenge {}: credential rejected with HTTP {} {}",
-          authorization.challenge().id(),
-          status,
-          problem == null ? "(no problem details)" : type.uri());
+      String reason =
+          "credential rejected with "
+              + status
+              + " "
+              + (problem == null ? "(no problem details)" : type.uri())
+              + (resent ? " after a transport resend" : "");
+      PaymentRecord record =
+          resent && !channelGone
+              ? authorization.markUnknown(reason)
+              : authorization.reject(status, problem);
+      log.debug("challenge {}: {}", authorization.challenge().id(), reason);
       notify(l -> l.rejected(context, record, problem));
       boolean fresh = type == ProblemType.INVALID_CHALLENGE || type == ProblemType.PAYMENT_EXPIRED;
-      boolean tryAgain = status == 402 && type.provesNoSettlement() && fresh;
+      boolean tryAgain = status == 402 && type.provesNoSettlement() && !resent && fresh;
       return new Outcome<>(new PaymentResult<>(paid, record, problem), tryAgain, channelGone);
     }
     PaymentRecord record =

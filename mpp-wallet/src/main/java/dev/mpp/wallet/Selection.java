@@ -25,6 +25,11 @@ final class Selection {
   /** At most this many alternatives are described in a rationale; the rest are counted. */
   private static final int MAX_DESCRIBED = 16;
 
+  /** Server-chosen strings are shortened so that a hostile 402 cannot bloat every record. */
+  private static final int MAX_ID_CHARS = 48;
+
+  private static final int MAX_RATIONALE_CHARS = 4096;
+
   /** Orders allowed options: preferred methods first, then cheapest, then server and rail order. */
   private static final Comparator<Option> ORDER =
       Comparator.<Option>comparingInt(o -> o.preference)
@@ -76,24 +81,34 @@ final class Selection {
               + "/"
               + challenge.intent()
               + " (challenge "
-              + challenge.id()
+              + shorten(challenge.id())
               + ")";
       return rail == null ? base : base + " via " + rail.method();
     }
 
+    /** E.g. {@code 0.02 usd in test:usd + 0.01 usd fee = 0.03 usd}. */
     String cost() {
+      String base = Usd.format(usdMicros) + " usd in " + amount.asset().key();
       if (feeUsdMicros == 0) {
-        return Usd.format(usdMicros) + " usd (" + amount + ")";
+        return base;
       }
-      return Usd.format(usdMicros)
-          + " usd + "
+      return base
+          + " + "
           + Usd.format(feeUsdMicros)
           + " usd fee = "
           + Usd.format(totalUsdMicros())
-          + " usd ("
-          + amount
-          + ")";
+          + " usd";
     }
+  }
+
+  private static String shorten(String text) {
+    return text.length() <= MAX_ID_CHARS ? text : text.substring(0, MAX_ID_CHARS) + "…";
+  }
+
+  private static String capped(StringBuilder out) {
+    return out.length() <= MAX_RATIONALE_CHARS
+        ? out.toString()
+        : out.substring(0, MAX_RATIONALE_CHARS) + "…";
   }
 
   /** Everything the evaluation needs from the wallet. */
@@ -123,6 +138,11 @@ final class Selection {
     }
     allowed.sort(ORDER);
     this.allowed = List.copyOf(allowed);
+  }
+
+  /** Every evaluated option, allowed or not, in offer then rail order. */
+  List<Option> options() {
+    return options;
   }
 
   static Selection evaluate(List<Challenge> offers, Inputs in) {
@@ -272,7 +292,7 @@ final class Selection {
       out.append("; ").append(option.label()).append(": ").append(why(option, chosen, skipped));
       described++;
     }
-    return out.toString();
+    return capped(out);
   }
 
   /**
@@ -294,7 +314,7 @@ final class Selection {
       out.append(option.label()).append(": ").append(why(option, null, skipped));
       described++;
     }
-    return out.isEmpty() ? "no offers" : out.toString();
+    return out.isEmpty() ? "no offers" : capped(out);
   }
 
   private static String why(Option option, Option chosen, List<Option> skipped) {

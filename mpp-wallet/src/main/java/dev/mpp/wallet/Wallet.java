@@ -175,7 +175,7 @@ public final class Wallet implements Payer, AutoCloseable {
     List<Selection.Option> skipped = new ArrayList<>();
     PaymentDeniedException firstDenial = null;
     for (Selection.Option option : selection.allowed()) {
-      approve(agent, agentPolicy, scoped, option, context, selection);
+      approve(agent, agentPolicy, scoped, option, context);
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped) {
         // Approval may have taken a while: the budget may have expired meanwhile.
@@ -345,6 +345,75 @@ public final class Wallet implements Payer, AutoCloseable {
     }
   }
 
+  /**
+   * Evaluates {@code offers} as {@link #authorize} would, without reserving, signing or recording
+   * anything. Caps are checked against the ledger's current usage, so the answer can change by the
+   * time a payment is actually made.
+   *
+   * @return one preview per offer and rail, in server order; at most one is {@code chosen}
+   */
+  public List<OfferPreview> preview(PaymentContext context, List<Challenge> offers) {
+    Objects.requireNonNull(context, "context");
+    String agent = context.agent();
+    AgentPolicy agentPolicy = policyOf(agent);
+    List<Selection.Scoped> scoped = scoped(agent, agentPolicy);
+    Instant now = clock.instant();
+    Selection selection =
+        Selection.evaluate(
+            offers,
+            new Selection.Inputs(rails, pricing, preferences, host(context.url()), now, scoped));
+    Map<Selection.Option, String> capDenials = new java.util.IdentityHashMap<>();
+    Selection.Option chosen = null;
+    for (Selection.Option option : selection.allowed()) {
+      PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, "preview", now);
+      String denial = null;
+      for (Limit limit : limits(agent, agentPolicy, option, now)) {
+        Optional<PaymentDeniedException> denied =
+            limit.check(ledger.usage(limit.scope(), limit.since(), limit.assetKey()), draft);
+        if (denied.isPresent()) {
+          denial = denied.get().getMessage();
+          break;
+        }
+      }
+      if (denial == null) {
+        chosen = option;
+        break;
+      }
+      capDenials.put(option, denial);
+    }
+    List<OfferPreview> previews = new ArrayList<>();
+    for (Selection.Option option : selection.options()) {
+      OfferPreview.Status status =
+          switch (option.verdict) {
+            case ALLOWED ->
+                capDenials.containsKey(option)
+                    ? OfferPreview.Status.DENIED
+                    : OfferPreview.Status.PAYABLE;
+            case UNSUPPORTED -> OfferPreview.Status.UNSUPPORTED;
+            case UNPRICED -> OfferPreview.Status.UNPRICED;
+            case INVALID -> OfferPreview.Status.INVALID;
+            case DENIED -> OfferPreview.Status.DENIED;
+          };
+      String reason =
+          status == OfferPreview.Status.PAYABLE
+              ? null
+              : capDenials.containsKey(option) ? capDenials.get(option) : option.reason;
+      boolean priced = option.amount != null && status != OfferPreview.Status.UNPRICED;
+      previews.add(
+          new OfferPreview(
+              option.challenge,
+              option.rail == null ? null : option.rail.method(),
+              status,
+              reason,
+              option.amount,
+              option.fee,
+              priced ? option.usdMicros : null,
+              priced ? option.feeUsdMicros : null,
+              option == chosen));
+    }
+    return previews;
+  }
+
   private AgentPolicy policyOf(String agent) {
     AgentPolicy policy = agents.get(agent);
     if (policy == null) {
@@ -390,8 +459,7 @@ public final class Wallet implements Payer, AutoCloseable {
       AgentPolicy agentPolicy,
       List<Selection.Scoped> scoped,
       Selection.Option option,
-      PaymentContext context,
-      Selection selection) {
+      PaymentContext context) {
     String rule = null;
     Duration timeout = null;
     for (Selection.Scoped s : scoped) {

@@ -64,7 +64,8 @@ class ChoiceTest {
     PaymentAuthorization auth = wallet.authorize(context("bot"), List.of(cents, path));
 
     assertThat(auth.challenge()).isSameAs(path);
-    assertThat(auth.record().rationale()).contains("costlier (0.02 usd + 0.02 usd fee = 0.04 usd");
+    assertThat(auth.record().rationale())
+        .contains("costlier (0.02 usd in test:usd + 0.02 usd fee = 0.04 usd)");
 
     PaymentAuthorization onlyCents = wallet.authorize(context("bot"), List.of(cents));
     assertThat(onlyCents.record().usdMicros()).isEqualTo(20_000);
@@ -303,5 +304,19 @@ class ChoiceTest {
     assertThat(record.usdMicros()).isEqualTo(1_234_567);
     assertThat(record.agent()).isEqualTo("bot");
     assertThat(record.fleet()).isNull();
+  }
+
+  @Test
+  void manyOrHugeOffersCannotBloatTheRationale() {
+    Wallet wallet = wallet(Offers.usdRail()).build();
+    List<Challenge> offers = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      offers.add(offer("x".repeat(10_000) + i, "test", Integer.toString(100 + i), "usd"));
+    }
+
+    var record = wallet.authorize(context("bot"), offers).record();
+
+    assertThat(record.challengeId()).endsWith("x0");
+    assertThat(record.rationale()).hasSizeLessThanOrEqualTo(4097).contains("and 83 more");
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.MppException;
-import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentDeniedException;
 import dev.mpp.client.PaymentFlow.AcceptPaymentMode;
 import dev.mpp.client.PaymentOutcomeUnknownException;
@@ -17,6 +16,13 @@ import dev.mpp.client.wire.Challenge;
 import dev.mpp.client.wire.Credential;
 import dev.mpp.client.wire.ProblemType;
 import dev.mpp.client.wire.Receipt;
+import dev.mpp.wallet.Budget;
+import dev.mpp.wallet.Wallet;
+import dev.mpp.wallet.ledger.InMemoryLedgerStore;
+import dev.mpp.wallet.ledger.LedgerQuery;
+import dev.mpp.wallet.policy.Policy;
+import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.rail.HmacTestRail;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -70,12 +76,19 @@ public abstract class AdapterScenarios {
   protected abstract AdapterDriver driver();
 
   /**
-   * The payer for the concurrency scenario: pays {@code test}/{@code charge} challenges in usd
-   * cents with {@link FakePayer}'s MAC convention and allows exactly {@code budgetCents}. Override
-   * to run it against the real wallet.
+   * A real wallet (in-memory ledger, HMAC test rail with {@link FakePayer#SECRET}) whose agent may
+   * spend {@code budgetCents} a day.
    */
-  protected Payer budgetPayer(long budgetCents) {
-    return FakePayer.withBudgetCents(budgetCents);
+  protected static Wallet wallet(long budgetCents) {
+    return Wallet.builder()
+        .ledger(new InMemoryLedgerStore())
+        .rail(HmacTestRail.of(FakePayer.SECRET))
+        .agent(
+            ClientOptions.DEFAULT_AGENT,
+            Policy.builder()
+                .cap(Window.DAY, BigDecimal.valueOf(budgetCents, 2).toPlainString())
+                .build())
+        .build();
   }
 
   @BeforeEach
@@ -488,6 +501,29 @@ public abstract class AdapterScenarios {
     }
   }
 
+  // 6d. A rejection of a resent credential proves nothing: the lost first send may have settled.
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void rejectionOfAResentCredentialKeepsThePaymentCounted(Mode mode) throws Exception {
+    FakePayer payer = FakePayer.unlimited();
+    Retry retry =
+        Retry.of(
+            "paid-attempt",
+            RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ofMillis(10)).build());
+    AdapterDriver.Client client = client(ClientOptions.of(payer).transportRetry(retry));
+    server.enqueue(Paywall.paymentRequired(Paywall.charge("ch-spent", PRICE_CENTS)));
+    server.enqueue(reset());
+    server.enqueue(Paywall.problem(402, ProblemType.INVALID_CHALLENGE, "already used").build());
+
+    HttpReply reply = run(client, HttpCall.withBody("POST", url("/spent"), "order-8"), mode);
+
+    assertThat(reply.status()).isEqualTo(402);
+    assertThat(reply.record().map(PaymentRecord::state)).contains(PaymentState.UNKNOWN);
+    assertThat(payer.spentCents()).isEqualTo(PRICE_CENTS);
+    assertThat(payer.signed()).isEqualTo(1);
+    assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
   // 7. A 5xx after paying keeps whatever receipt state the server gave, and is never repaid.
   @ParameterizedTest
   @EnumSource(Mode.class)
@@ -753,7 +789,7 @@ public abstract class AdapterScenarios {
   void concurrentPaidCallsNeverOverspend(Mode mode) throws Exception {
     int calls = 200;
     int affordable = 50;
-    Payer payer = budgetPayer((long) affordable * PRICE_CENTS);
+    Wallet payer = wallet((long) affordable * PRICE_CENTS);
     Paywall.Metered metered = new Paywall.Metered(PRICE_CENTS);
     server.setDispatcher(metered);
     AdapterDriver.Client client = client(ClientOptions.of(payer));
@@ -799,18 +835,22 @@ public abstract class AdapterScenarios {
     assertThat(metered.rejected()).isZero();
     assertThat(metered.credentials()).hasSize(affordable);
     assertThat(metered.issued()).isEqualTo(calls);
-    if (payer instanceof FakePayer fake) {
-      assertThat(fake.signed()).isEqualTo(affordable);
-      assertThat(fake.spentCents()).isEqualTo((long) affordable * PRICE_CENTS);
-      assertThat(fake.records(PaymentState.PAID)).hasSize(affordable);
-    }
+    List<PaymentRecord> ledger = payer.records(LedgerQuery.all());
+    assertThat(ledger).hasSize(affordable).allMatch(r -> r.state() == PaymentState.PAID);
+    assertThat(ledger.stream().mapToLong(PaymentRecord::usdMicros).sum())
+        .isEqualTo(affordable * PRICE_CENTS * 10_000L);
+    assertThat(ledger).extracting(PaymentRecord::reference).doesNotHaveDuplicates();
+    Budget.Line cap = payer.budget(ClientOptions.DEFAULT_AGENT).lines().get(0);
+    assertThat(cap.remaining()).isZero();
+    assertThat(cap.held()).isZero();
+    assertThat(cap.unknown()).isZero();
     client.assertNoLeaks();
   }
 
   // 13. Nothing logged, at any level, holds a credential, a key or a receipt reference.
   @Test
   void logsNeverContainCredentialsKeysOrReceiptReferences() throws Exception {
-    FakePayer payer = FakePayer.unlimited();
+    Wallet payer = wallet(100_00);
     List<String> secrets = new ArrayList<>();
     String captured;
     try (LogCapture logs = LogCapture.start()) {
@@ -834,7 +874,7 @@ public abstract class AdapterScenarios {
 
       run(client, HttpCall.get(url("/log/1")), Mode.SYNC);
       run(client, HttpCall.get(url("/log/2")), Mode.ASYNC);
-      catchThrowable(() -> run(client, HttpCall.get(url("/log/3")), Mode.SYNC));
+      catchThrowable(() -> run(client, HttpCall.withBody("POST", url("/log/3"), "x"), Mode.SYNC));
       run(client, HttpCall.get(url("/log/4")), Mode.SYNC);
       captured = logs.text();
     }

@@ -35,6 +35,9 @@ public record ClientOptions(
     Executor flowExecutor,
     Duration timeout) {
 
+  /** The agent scenarios pay for unless they say otherwise. */
+  public static final String DEFAULT_AGENT = "scenario-bot";
+
   /** Validates the components. */
   public ClientOptions {
     Objects.requireNonNull(payer, "payer");
@@ -47,7 +50,7 @@ public record ClientOptions(
   public static ClientOptions of(Payer payer) {
     return new ClientOptions(
         payer,
-        "scenario-bot",
+        DEFAULT_AGENT,
         false,
         false,
         null,

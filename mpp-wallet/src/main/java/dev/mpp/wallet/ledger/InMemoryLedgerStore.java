@@ -9,6 +9,7 @@ import dev.mpp.wallet.Asset;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,10 +28,21 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryLedgerStore implements LedgerStore {
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, PaymentRecord> records = new LinkedHashMap<>();
-  private final Map<String, List<String>> byAgent = new HashMap<>();
-  private final Map<String, List<String>> byFleet = new HashMap<>();
+  private final Map<String, Entry> records = new LinkedHashMap<>();
+  private final Map<String, List<Entry>> byAgent = new HashMap<>();
+  private final Map<String, List<Entry>> byFleet = new HashMap<>();
   private boolean closed;
+
+  /** A record and its asset key, computed once: reservations scan many records under the lock. */
+  private static final class Entry {
+    final String assetKey;
+    PaymentRecord record;
+
+    Entry(PaymentRecord record) {
+      this.record = record;
+      this.assetKey = Asset.keyOf(record.method(), record.currency(), record.chainId());
+    }
+  }
 
   /** Creates an empty store. */
   public InMemoryLedgerStore() {}
@@ -62,10 +74,11 @@ public final class InMemoryLedgerStore implements LedgerStore {
         }
         usages.add(new Reserved.LimitUsage(limit, before));
       }
-      records.put(record.id(), record);
-      byAgent.computeIfAbsent(record.agent(), k -> new ArrayList<>()).add(record.id());
+      Entry entry = new Entry(record);
+      records.put(record.id(), entry);
+      byAgent.computeIfAbsent(record.agent(), k -> new ArrayList<>()).add(entry);
       if (record.fleet() != null) {
-        byFleet.computeIfAbsent(record.fleet(), k -> new ArrayList<>()).add(record.id());
+        byFleet.computeIfAbsent(record.fleet(), k -> new ArrayList<>()).add(entry);
       }
       return new Reserved(record, usages);
     } finally {
@@ -87,10 +100,11 @@ public final class InMemoryLedgerStore implements LedgerStore {
     lock.lock();
     try {
       checkOpen();
-      PaymentRecord current = records.get(id);
-      if (current == null) {
+      Entry entry = records.get(id);
+      if (entry == null) {
         throw new NoSuchElementException("no payment record " + id);
       }
+      PaymentRecord current = entry.record;
       if (current.state() == state) {
         return current;
       }
@@ -105,7 +119,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
               receiptHeader != null ? receiptHeader : current.receiptHeader(),
               detail != null ? detail : current.detail(),
               at);
-      records.put(id, updated);
+      entry.record = updated;
       return updated;
     } finally {
       lock.unlock();
@@ -156,7 +170,8 @@ public final class InMemoryLedgerStore implements LedgerStore {
     lock.lock();
     try {
       checkOpen();
-      return Optional.ofNullable(records.get(id));
+      Entry entry = records.get(id);
+      return entry == null ? Optional.empty() : Optional.of(entry.record);
     } finally {
       lock.unlock();
     }
@@ -169,9 +184,9 @@ public final class InMemoryLedgerStore implements LedgerStore {
     lock.lock();
     try {
       checkOpen();
-      for (PaymentRecord record : candidates(query)) {
-        if (matches(query, record)) {
-          matching.add(record);
+      for (Entry entry : candidates(query)) {
+        if (matches(query, entry.record)) {
+          matching.add(entry.record);
         }
       }
     } finally {
@@ -183,25 +198,14 @@ public final class InMemoryLedgerStore implements LedgerStore {
         : List.copyOf(matching);
   }
 
-  private Iterable<PaymentRecord> candidates(LedgerQuery query) {
+  private Collection<Entry> candidates(LedgerQuery query) {
     if (query.agent() != null) {
-      return records(byAgent.get(query.agent()));
+      return byAgent.getOrDefault(query.agent(), List.of());
     }
     if (query.fleet() != null) {
-      return records(byFleet.get(query.fleet()));
+      return byFleet.getOrDefault(query.fleet(), List.of());
     }
     return records.values();
-  }
-
-  private List<PaymentRecord> records(List<String> ids) {
-    if (ids == null) {
-      return List.of();
-    }
-    List<PaymentRecord> list = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      list.add(records.get(id));
-    }
-    return list;
   }
 
   private static boolean matches(LedgerQuery query, PaymentRecord record) {
@@ -225,25 +229,36 @@ public final class InMemoryLedgerStore implements LedgerStore {
   }
 
   private Usage sum(Limit.Scope scope, Instant since, String assetKey) {
-    List<String> ids =
+    List<Entry> entries =
         (scope.kind() == Limit.Scope.Kind.AGENT ? byAgent : byFleet).get(scope.name());
-    if (ids == null) {
+    if (entries == null) {
       return Usage.NONE;
     }
-    Usage total = Usage.NONE;
-    for (String id : ids) {
-      PaymentRecord record = records.get(id);
-      if (!record.state().counts() || (since != null && record.createdAt().isBefore(since))) {
+    // Primitive sums: this loop runs under the lock for every limit of every reservation.
+    long usd = 0;
+    long count = 0;
+    long units = 0;
+    BigInteger bigUnits = null;
+    for (Entry entry : entries) {
+      PaymentRecord record = entry.record;
+      if (!record.state().counts()
+          || (since != null && record.createdAt().isBefore(since))
+          || (assetKey != null && !assetKey.equals(entry.assetKey))) {
         continue;
       }
-      if (assetKey == null) {
-        total = total.plus(record.usdMicros(), BigInteger.ZERO);
-      } else if (assetKey.equals(
-          Asset.keyOf(record.method(), record.currency(), record.chainId()))) {
-        total = total.plus(record.usdMicros(), record.amount());
+      usd += record.usdMicros();
+      usd = usd < 0 ? Long.MAX_VALUE : usd; // amounts are at most Usd.MAX_MICROS: no wrap-around
+      count++;
+      if (assetKey != null) {
+        BigInteger amount = record.amount();
+        if (bigUnits == null && amount.bitLength() < 63 && units + amount.longValue() >= 0) {
+          units += amount.longValue();
+        } else {
+          bigUnits = (bigUnits == null ? BigInteger.valueOf(units) : bigUnits).add(amount);
+        }
       }
     }
-    return total;
+    return new Usage(usd, count, bigUnits != null ? bigUnits : BigInteger.valueOf(units));
   }
 
   private void checkOpen() {

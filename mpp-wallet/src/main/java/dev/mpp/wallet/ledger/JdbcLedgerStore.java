@@ -4,6 +4,7 @@ import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
+import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.ledger.GroupCommitWriter.Refusal;
 import dev.mpp.wallet.ledger.GroupCommitWriter.Task;
 import java.math.BigInteger;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -171,10 +173,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
     }
     long createdNs = BucketPlan.toNanos(record.createdAt(), "createdAt");
     BucketPlan.toNanos(record.updatedAt(), "updatedAt");
-    String assetKey = LimitCheck.assetKey(record);
-    for (Limit limit : checked) {
-      LimitCheck.requireCovers(limit, record);
-    }
+    String assetKey = assetKey(record);
     Set<Limit.Scope> scopes = scopesOf(record.agent(), record.fleet());
     ensureOpen();
     prepareScopes(scopes);
@@ -323,16 +322,15 @@ abstract class JdbcLedgerStore implements LedgerStore {
     List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
     Map<List<Object>, Usage> seen = new HashMap<>();
     for (Limit limit : limits) {
-      List<Object> key = java.util.Arrays.asList(limit.scope(), limit.since(), limit.assetKey());
+      List<Object> key = Arrays.asList(limit.scope(), limit.since(), limit.assetKey());
       Usage before = seen.get(key);
       if (before == null) {
         before = usage(session, limit.scope(), limit.since(), limit.assetKey());
         seen.put(key, before);
       }
-      try {
-        LimitCheck.check(limit, before, record, assetKey);
-      } catch (RuntimeException denied) {
-        throw new Refusal(denied);
+      Optional<dev.mpp.client.PaymentDeniedException> denial = limit.check(before, record);
+      if (denial.isPresent()) {
+        throw new Refusal(denial.get());
       }
       usages.add(new Reserved.LimitUsage(limit, before));
     }
@@ -486,7 +484,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
 
   private void subtractFromBuckets(Session session, PaymentRecord record) throws SQLException {
     long createdNs = BucketPlan.toNanos(record.createdAt(), "createdAt");
-    String assetKey = LimitCheck.assetKey(record);
+    String assetKey = assetKey(record);
     PreparedStatement update = session.prepare(bucketSubtractSql);
     for (Limit.Scope scope : scopesOf(record.agent(), record.fleet())) {
       for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
@@ -773,6 +771,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
         ? Set.of(Limit.Scope.agent(agent))
         : new java.util.LinkedHashSet<>(
             List.of(Limit.Scope.agent(agent), Limit.Scope.fleet(fleet)));
+  }
+
+  /** The asset key per-asset limits and buckets use ({@link Asset#keyOf}). */
+  static String assetKey(PaymentRecord record) {
+    return Asset.keyOf(record.method(), record.currency(), record.chainId());
   }
 
   static String kind(Limit.Scope scope) {

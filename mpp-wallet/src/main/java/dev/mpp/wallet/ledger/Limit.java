@@ -123,18 +123,22 @@ public record Limit(
     String message =
         rule
             + ": "
-            + amount.toPlainString()
-            + " "
-            + unit
+            + show(amount, unit)
             + " would exceed the limit of "
-            + limit.toPlainString()
-            + " "
-            + unit
+            + show(limit, unit)
             + " ("
-            + remaining.toPlainString()
+            + show(remaining, unit)
             + " remaining)";
     return new PaymentDeniedException(
         ErrorCode.POLICY_DENIED, rule, amount, limit, remaining, unit, message);
+  }
+
+  private static String show(BigDecimal value, String unit) {
+    String number =
+        unit.equals("usd")
+            ? Usd.format(value.movePointRight(6).longValueExact())
+            : value.stripTrailingZeros().toPlainString();
+    return number + " " + unit;
   }
 
   /**

@@ -83,8 +83,7 @@ final class PolicyJson {
     JsonNode fleetsNode = root.get("fleets");
     if (fleetsNode != null) {
       parser.object(fleetsNode, "$.fleets");
-      for (Iterator<Map.Entry<String, JsonNode>> it = fleetsNode.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : fleetsNode.properties()) {
         String path = "$.fleets." + entry.getKey();
         parser.keys(entry.getValue(), path, POLICY_KEYS);
         fleets.put(entry.getKey(), parser.policy(entry.getValue(), path));
@@ -94,8 +93,7 @@ final class PolicyJson {
     JsonNode agentsNode = root.get("agents");
     if (agentsNode != null) {
       parser.object(agentsNode, "$.agents");
-      for (Iterator<Map.Entry<String, JsonNode>> it = agentsNode.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : agentsNode.properties()) {
         agents.put(entry.getKey(), parser.agent(entry.getValue(), "$.agents." + entry.getKey()));
       }
     }
@@ -219,8 +217,7 @@ final class PolicyJson {
       return;
     }
     object(node, path);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String listPath = path + "." + entry.getKey();
       Attribute attribute = call(listPath, () -> Attribute.ofPlural(entry.getKey()));
       JsonNode values = entry.getValue();

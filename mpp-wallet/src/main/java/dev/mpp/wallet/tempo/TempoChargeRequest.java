@@ -2,7 +2,6 @@ package dev.mpp.wallet.tempo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mpp.client.ErrorCode;
-import dev.mpp.client.MppException;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.ProtocolException;
 import dev.mpp.client.wire.PaymentRequest;
@@ -262,19 +261,6 @@ public final class TempoChargeRequest {
 
   private static PaymentRefusedException refused(String message) {
     return new PaymentRefusedException(ErrorCode.UNSUPPORTED_REQUEST, "tempo charge: " + message);
-  }
-
-  /**
-   * Returns why {@code request} cannot be paid under {@code config}, or empty if it can: the
-   * non-throwing form of {@link #parse}, for quotes.
-   */
-  public static Optional<String> rejection(PaymentRequest request, TempoConfig config) {
-    try {
-      parse(request, config);
-      return Optional.empty();
-    } catch (MppException e) {
-      return Optional.of(e.getMessage());
-    }
   }
 
   /** The total amount in base units of {@link #currency()}. */

@@ -266,7 +266,12 @@ public final class TempoConfig {
       return this;
     }
 
-    /** Sets the smallest gas limit after estimation (default 0). */
+    /**
+     * Sets the smallest gas limit after estimation (default 0). Needed against nodes whose {@code
+     * eth_estimateGas} ignores a {@code 0x76} transaction's calls (anvil 1.7 answers a flat
+     * 784,000): each transfer to a never-funded address costs about 250,000 gas on Tempo (state
+     * creation), so several new recipients can exceed such an estimate.
+     */
     public Builder gasFloor(long gas) {
       if (gas < 0) {
         throw invalid("gasFloor must not be negative");

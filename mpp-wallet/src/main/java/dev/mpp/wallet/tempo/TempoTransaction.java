@@ -495,8 +495,8 @@ public final class TempoTransaction {
      * Builds the unsigned transaction.
      *
      * @throws IllegalStateException if there are no calls, a sponsored transaction names a fee
-     *     token, the expiring-nonce lane is used without {@code validBefore}, or the validity
-     *     window is empty
+     *     token, the expiring-nonce lane is used without {@code validBefore}, the validity window
+     *     is empty, or the priority fee exceeds a non-zero fee cap
      */
     public TempoTransaction build() {
       return new TempoTransaction(validated(), null);
@@ -514,6 +514,9 @@ public final class TempoTransaction {
       }
       if (validBefore != 0 && validAfter != 0 && validBefore <= validAfter) {
         throw new IllegalStateException("validBefore must be after validAfter");
+      }
+      if (maxFeePerGas.signum() > 0 && maxPriorityFeePerGas.compareTo(maxFeePerGas) > 0) {
+        throw new IllegalStateException("maxPriorityFeePerGas exceeds maxFeePerGas");
       }
       return this;
     }

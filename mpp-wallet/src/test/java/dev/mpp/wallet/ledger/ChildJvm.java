@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM started with the test classpath, whose output lines are collected as they come. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final Thread reader;
@@ -41,7 +41,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with {@code args} in a new JVM on this JVM's classpath. */
-  static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+  public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.add("-Xmx256m");
@@ -56,7 +56,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits until the child printed a line starting with {@code prefix}; returns that line. */
-  String awaitLine(String prefix, long timeoutSeconds) throws InterruptedException {
+  public String awaitLine(String prefix, long timeoutSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     synchronized (lines) {
       while (true) {
@@ -74,15 +74,21 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Writes one line to the child's standard input. */
+  public void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
   /** Every line printed so far. */
-  List<String> output() {
+  public List<String> output() {
     synchronized (lines) {
       return List.copyOf(lines);
     }
   }
 
   /** Waits for a normal exit and returns the exit code. */
-  int waitFor(long timeoutSeconds) throws InterruptedException {
+  public int waitFor(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       throw new AssertionError("child still running; output: " + output());
     }
@@ -91,7 +97,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Kills the child like a crash would (SIGKILL), and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(60, TimeUnit.SECONDS);
   }

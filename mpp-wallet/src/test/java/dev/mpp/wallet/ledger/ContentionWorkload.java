@@ -153,6 +153,12 @@ final class ContentionWorkload {
   /** Child JVM entry: {@code <store spec> <prefix> <seed> <threads> <attempts>}. */
   public static void main(String[] args) throws Exception {
     try (LedgerStore store = StoreSpec.open(args[0])) {
+      // start together with the parent, so that both processes really contend
+      System.out.println("READY");
+      System.out.flush();
+      new java.io.BufferedReader(
+              new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+          .readLine();
       Result result =
           standard(args[1], Long.parseLong(args[2]))
               .run(store, Integer.parseInt(args[3]), Integer.parseInt(args[4]));

@@ -1,6 +1,6 @@
 package dev.mpp.wallet.ledger;
 
-/** The ledger contract for the in-memory store. */
+/** The in-memory store against the same contract as the durable ones. */
 class InMemoryLedgerStoreContractTest extends LedgerStoreContractTest {
   @Override
   LedgerStore newStore() {

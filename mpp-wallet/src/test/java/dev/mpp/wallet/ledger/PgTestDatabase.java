@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Assumptions;
  * The throwaway PostgreSQL of the tests ({@code .ci/postgres.sh start}, then {@code source
  * target/pg.env}). Each test gets its own schema so that tests never see each other's rows.
  */
-final class PgTestDatabase {
+public final class PgTestDatabase {
   static final String ENV = "MPP_TEST_PG_URL";
 
   private PgTestDatabase() {}
 
   /** The URL, or the test is skipped (locally) or failed (under CI) when none is configured. */
-  static String url() {
+  public static String url() {
     String url = System.getenv(ENV);
     if (url == null || url.isBlank()) {
       String message =
@@ -36,7 +36,7 @@ final class PgTestDatabase {
   }
 
   /** Creates a fresh schema and returns its name. */
-  static String newSchema() {
+  public static String newSchema() {
     String schema =
         "t_" + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT);
     execute("CREATE SCHEMA " + schema);
@@ -59,7 +59,7 @@ final class PgTestDatabase {
   }
 
   /** A store builder whose tables live in {@code schema}. */
-  static PostgresLedgerStore.Builder builder(String schema) {
+  public static PostgresLedgerStore.Builder builder(String schema) {
     return PostgresLedgerStore.builder(url()).property("currentSchema", schema).poolSize(8);
   }
 }

@@ -35,6 +35,8 @@ class PostgresLedgerStoreTest extends LedgerStoreContractTest {
         ChildJvm child =
             ChildJvm.start(
                 ContentionWorkload.class, StoreSpec.postgres(schema), "child", "7", "32", "200")) {
+      child.awaitLine("READY", 120);
+      child.send("GO");
       ContentionWorkload.Result mine =
           ContentionWorkload.standard("parent", 3).run(parent, 32, 200);
       assertThat(child.waitFor(600)).as("child output %s", child.output()).isZero();

@@ -74,6 +74,8 @@ class SqliteLedgerStoreTest extends LedgerStoreContractTest {
         ChildJvm child =
             ChildJvm.start(
                 ContentionWorkload.class, StoreSpec.sqlite(file), "child", "7", "32", "200")) {
+      child.awaitLine("READY", 120);
+      child.send("GO");
       ContentionWorkload.Result mine =
           ContentionWorkload.standard("parent", 3).run(parent, 32, 200);
       assertThat(child.waitFor(600)).as("child output %s", child.output()).isZero();

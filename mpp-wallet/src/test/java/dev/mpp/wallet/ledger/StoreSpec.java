@@ -5,19 +5,19 @@ import java.nio.file.Path;
 /**
  * Names a store on a child JVM's command line: {@code sqlite:<file>} or {@code postgres:<schema>}.
  */
-final class StoreSpec {
+public final class StoreSpec {
   private StoreSpec() {}
 
-  static String sqlite(Path file) {
+  public static String sqlite(Path file) {
     return "sqlite:" + file.toAbsolutePath();
   }
 
-  static String postgres(String schema) {
+  public static String postgres(String schema) {
     return "postgres:" + schema;
   }
 
   /** Opens the named store; PostgreSQL takes its URL from {@code MPP_TEST_PG_URL}. */
-  static LedgerStore open(String spec) {
+  public static LedgerStore open(String spec) {
     if (spec.startsWith("sqlite:")) {
       return SqliteLedgerStore.open(Path.of(spec.substring("sqlite:".length())));
     }

@@ -123,10 +123,11 @@ class TempoTransactionTest {
   }
 
   static TempoTransaction randomTransaction(Random random) {
+    BigInteger maxFee = new BigInteger(random.nextInt(80), random);
     TempoTransaction.Builder b =
         TempoTransaction.builder(1 + random.nextInt(100_000))
-            .maxPriorityFeePerGas(new BigInteger(random.nextInt(80), random))
-            .maxFeePerGas(new BigInteger(random.nextInt(80), random))
+            .maxFeePerGas(maxFee)
+            .maxPriorityFeePerGas(new BigInteger(80, random).mod(maxFee.add(BigInteger.ONE)))
             .gas(random.nextInt(3_000_000));
     int calls = 1 + random.nextInt(4);
     for (int i = 0; i < calls; i++) {
@@ -240,6 +241,14 @@ class TempoTransactionTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(
             () -> TempoTransaction.builder(1).call(call).validAfter(10).validBefore(10).build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                TempoTransaction.builder(1)
+                    .call(call)
+                    .maxFeePerGas(BigInteger.ONE)
+                    .maxPriorityFeePerGas(BigInteger.TWO)
+                    .build())
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> TempoTransaction.builder(0))
         .isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,23 @@
+package dev.mpp.wallet.ledger;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mpp.client.PaymentFailedException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InMemoryLedgerStoreTest extends LedgerStoreContract {
+  @Override
+  protected LedgerStore newStore() {
+    return new InMemoryLedgerStore();
+  }
+
+  @Test
+  void aClosedStoreRefusesWork() {
+    store.close();
+    assertThatThrownBy(() -> store.reserve(held("a", null, 1, T0), List.of()))
+        .isInstanceOf(PaymentFailedException.class);
+    assertThatThrownBy(() -> store.query(LedgerQuery.all()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}
