@@ -263,8 +263,7 @@ public final class PaymentFlow {
                         }
                         if (!isChallenge(exchange, paid, true) || sends.get() > 1) {
                           return CompletableFuture.completedFuture(
-                              interpret(context, exchange, upfront, paid, sends.get() > 1)
-                                  .result);
+                              interpret(context, exchange, upfront, paid, sends.get() > 1).result);
                         }
                         rejectUpfront(context, exchange, upfront, paid);
                         return continueAsync(context, exchange, paid, 1, true, false);

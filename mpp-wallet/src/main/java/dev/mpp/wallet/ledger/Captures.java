@@ -47,7 +47,7 @@ final class Captures {
    * @throws IllegalArgumentException when the holds cannot cover the part
    */
   static Plan plan(List<String> ids, List<PaymentRecord> holds, PaymentRecord part) {
-    String assetKey = LimitCheck.assetKey(part);
+    String assetKey = JdbcLedgerStore.assetKey(part);
     BigInteger remaining = part.amount();
     long value = 0;
     List<PaymentRecord> lowered = new ArrayList<>();
@@ -62,7 +62,7 @@ final class Captures {
       }
       if (!hold.agent().equals(part.agent())
           || !Objects.equals(hold.fleet(), part.fleet())
-          || !LimitCheck.assetKey(hold).equals(assetKey)) {
+          || !JdbcLedgerStore.assetKey(hold).equals(assetKey)) {
         throw new IllegalArgumentException(
             "hold " + hold.id() + " belongs to another agent, fleet or asset");
       }

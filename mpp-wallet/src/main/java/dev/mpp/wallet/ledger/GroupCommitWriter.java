@@ -64,11 +64,13 @@ final class GroupCommitWriter implements AutoCloseable {
   static final class Task<T> {
     final Write<T> write;
     final Set<Limit.Scope> scopes;
+    final Object input;
     private final CompletableFuture<T> outcome = new CompletableFuture<>();
 
-    Task(Write<T> write, Set<Limit.Scope> scopes) {
+    Task(Write<T> write, Set<Limit.Scope> scopes, Object input) {
       this.write = write;
       this.scopes = scopes;
+      this.input = input;
     }
 
     @SuppressWarnings("unchecked")
@@ -85,7 +87,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static final Task<Void> STOP = new Task<>(s -> null, Set.of());
+  private static final Task<Void> STOP = new Task<>(s -> null, Set.of(), null);
 
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Object admission = new Object();
@@ -112,7 +114,18 @@ final class GroupCommitWriter implements AutoCloseable {
    * @param scopes the budget scopes the write changes (locked by stores that lock per scope)
    */
   <T> T submit(Write<T> write, Set<Limit.Scope> scopes) {
-    Task<T> task = new Task<>(write, scopes);
+    return submit(new Task<>(write, scopes, null));
+  }
+
+  /**
+   * Queues a write that the {@link BatchRunner} performs from {@code input} (so that it can treat
+   * all such writes of a batch together), and waits for its batch to commit.
+   */
+  <T> T submitInput(Object input, Set<Limit.Scope> scopes) {
+    return submit(new Task<T>(null, scopes, input));
+  }
+
+  private <T> T submit(Task<T> task) {
     synchronized (admission) {
       if (closed) {
         throw new PaymentFailedException(ErrorCode.LEDGER_FAILURE, "the ledger is closed");

@@ -62,9 +62,6 @@ public final class InMemoryLedgerStore implements LedgerStore {
       if (records.containsKey(record.id())) {
         throw new IllegalArgumentException("a record with id " + record.id() + " exists");
       }
-      for (Limit limit : limits) {
-        LimitCheck.requireCovers(limit, record);
-      }
       List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
       for (Limit limit : limits) {
         Usage before = sum(limit.scope(), limit.since(), limit.assetKey());
@@ -138,17 +135,19 @@ public final class InMemoryLedgerStore implements LedgerStore {
       }
       List<PaymentRecord> holds = new ArrayList<>(holdIds.size());
       for (String id : holdIds) {
-        holds.add(records.get(id));
+        Entry entry = records.get(id);
+        holds.add(entry == null ? null : entry.record);
       }
       Captures.Plan plan = Captures.plan(holdIds, holds, part);
       for (PaymentRecord lowered : plan.lowered()) {
-        records.put(lowered.id(), lowered);
+        records.get(lowered.id()).record = lowered;
       }
       PaymentRecord stored = plan.part();
-      records.put(stored.id(), stored);
-      byAgent.computeIfAbsent(stored.agent(), k -> new ArrayList<>()).add(stored.id());
+      Entry entry = new Entry(stored);
+      records.put(stored.id(), entry);
+      byAgent.computeIfAbsent(stored.agent(), k -> new ArrayList<>()).add(entry);
       if (stored.fleet() != null) {
-        byFleet.computeIfAbsent(stored.fleet(), k -> new ArrayList<>()).add(stored.id());
+        byFleet.computeIfAbsent(stored.fleet(), k -> new ArrayList<>()).add(entry);
       }
       return stored;
     } finally {

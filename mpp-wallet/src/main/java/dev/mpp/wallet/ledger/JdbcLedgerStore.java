@@ -1,6 +1,7 @@
 package dev.mpp.wallet.ledger;
 
 import dev.mpp.client.ErrorCode;
+import dev.mpp.client.PaymentDeniedException;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ledger over JDBC, shared by the SQLite and PostgreSQL stores: one schema, one write path
@@ -63,7 +64,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
   private final String[] bucketUpsertSql = new String[3];
   private final String bucketSubtractSql;
   private final String bucketLowerSql;
-  private final Map<String, String> usageSql = new HashMap<>();
+  private final Map<String, String> usageSql = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   JdbcLedgerStore(ConnectionSource readers, String writerName) {
@@ -177,8 +178,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Set<Limit.Scope> scopes = scopesOf(record.agent(), record.fleet());
     ensureOpen();
     prepareScopes(scopes);
-    return writer.submit(
-        session -> reserveInBatch(session, record, createdNs, assetKey, checked), scopes);
+    return writer.submitInput(new Reservation(record, createdNs, assetKey, checked), scopes);
   }
 
   @Override
@@ -194,6 +194,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(at, "at");
     long atNs = BucketPlan.toNanos(at, "at");
     ensureOpen();
+    if (state == PaymentState.PAID || state == PaymentState.UNKNOWN) {
+      // no counted amount changes: no scope lock, and the batch moves all of these together
+      return writer.submitInput(
+          new Transition(id, state, reference, receiptHeader, detail, atNs), Set.of());
+    }
     Set<Limit.Scope> scopes = Set.of();
     if (state == PaymentState.RELEASED && locksScopes()) {
       // agent and fleet never change, so reading them outside the batch is safe
@@ -211,7 +216,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
     Captures.requireValidPart(part);
     long createdNs = BucketPlan.toNanos(part.createdAt(), "createdAt");
     BucketPlan.toNanos(part.updatedAt(), "updatedAt");
-    String assetKey = LimitCheck.assetKey(part);
+    String assetKey = assetKey(part);
     Set<Limit.Scope> scopes = scopesOf(part.agent(), part.fleet());
     ensureOpen();
     prepareScopes(scopes);
@@ -316,48 +321,215 @@ abstract class JdbcLedgerStore implements LedgerStore {
 
   // ---------------------------------------------------------------- writes (writer thread)
 
-  private Reserved reserveInBatch(
-      Session session, PaymentRecord record, long createdNs, String assetKey, List<Limit> limits)
+  /** A commit or UNKNOWN mark waiting in the writer's queue. */
+  record Transition(
+      String id,
+      PaymentState state,
+      String reference,
+      String receiptHeader,
+      String detail,
+      long atNs) {}
+
+  private static final String BATCH_TRANSITION =
+      "UPDATE mpp_payment SET state = ?, updated_ns = ?,"
+          + " reference = COALESCE(?, reference), receipt_header = COALESCE(?, receipt_header),"
+          + " detail = COALESCE(?, detail)"
+          + " WHERE id = ? AND (state = 'HELD' OR (state = 'UNKNOWN' AND ? = 'PAID'))";
+
+  /**
+   * Moves the batch's commits and UNKNOWN marks with one JDBC batch of conditional updates and one
+   * read of the moved records; the few that did not move (already there, forbidden, unknown id, or
+   * named twice in the batch) take the one-by-one path, which decides and explains.
+   */
+  private void transitionAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
       throws SQLException {
-    List<Reserved.LimitUsage> usages = new ArrayList<>(limits.size());
-    Map<List<Object>, Usage> seen = new HashMap<>();
-    for (Limit limit : limits) {
-      List<Object> key = Arrays.asList(limit.scope(), limit.since(), limit.assetKey());
-      Usage before = seen.get(key);
-      if (before == null) {
-        before = usage(session, limit.scope(), limit.since(), limit.assetKey());
-        seen.put(key, before);
+    List<Integer> fast = new ArrayList<>();
+    List<Integer> slow = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i).input instanceof Transition t) {
+        (ids.add(t.id()) ? fast : slow).add(i);
       }
-      Optional<dev.mpp.client.PaymentDeniedException> denial = limit.check(before, record);
-      if (denial.isPresent()) {
-        throw new Refusal(denial.get());
-      }
-      usages.add(new Reserved.LimitUsage(limit, before));
     }
+    if (fast.isEmpty()) {
+      return;
+    }
+    PreparedStatement update = session.prepare(BATCH_TRANSITION);
+    for (int i : fast) {
+      Transition t = (Transition) batch.get(i).input;
+      update.setString(1, t.state().name());
+      update.setLong(2, t.atNs());
+      update.setString(3, t.reference());
+      update.setString(4, t.receiptHeader());
+      update.setString(5, t.detail());
+      update.setString(6, t.id());
+      update.setString(7, t.state().name());
+      update.addBatch();
+    }
+    int[] counts = update.executeBatch();
+    List<Integer> moved = new ArrayList<>();
+    for (int n = 0; n < counts.length; n++) {
+      (counts[n] == 0 ? slow : moved).add(fast.get(n));
+    }
+    if (!moved.isEmpty()) {
+      PreparedStatement select =
+          session.prepare(
+              "SELECT "
+                  + COLUMNS
+                  + " FROM mpp_payment WHERE id IN (?"
+                  + ", ?".repeat(moved.size() - 1)
+                  + ")");
+      Map<String, PaymentRecord> byId = new HashMap<>();
+      for (int n = 0; n < moved.size(); n++) {
+        select.setString(n + 1, ((Transition) batch.get(moved.get(n)).input).id());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          PaymentRecord record = record(rows);
+          byId.put(record.id(), record);
+        }
+      }
+      for (int i : moved) {
+        results[i] = byId.get(((Transition) batch.get(i).input).id());
+      }
+    }
+    slow.sort(null);
+    for (int i : slow) {
+      Transition t = (Transition) batch.get(i).input;
+      try {
+        results[i] =
+            transitionInBatch(
+                session, t.id(), t.state(), t.reference(), t.receiptHeader(), t.detail(), t.atNs());
+      } catch (Refusal refusal) {
+        refusals[i] = refusal.reason();
+      }
+    }
+  }
+
+  /** A reservation waiting in the writer's queue. */
+  record Reservation(PaymentRecord record, long createdNs, String assetKey, List<Limit> limits) {}
+
+  /**
+   * Decides every reservation of a batch with one read of all their windows (under the batch's
+   * locks), adding the reservations accepted earlier in the batch in memory, then inserts the
+   * accepted ones together. Exact: each reservation sees the committed spend plus everything before
+   * it in the batch.
+   */
+  private void reserveAll(
+      Session session, List<Task<?>> batch, Object[] results, RuntimeException[] refusals)
+      throws SQLException {
+    List<Window> windows = new ArrayList<>();
+    for (Task<?> task : batch) {
+      if (task.input instanceof Reservation reservation) {
+        for (Limit limit : reservation.limits()) {
+          Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+          if (!windows.contains(window)) {
+            windows.add(window);
+          }
+        }
+      }
+    }
+    List<Usage> sums = windows.isEmpty() ? List.of() : usages(session, windows);
+    List<Reservation> accepted = new ArrayList<>();
+    List<Integer> acceptedTasks = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (!(batch.get(i).input instanceof Reservation reservation)) {
+        continue;
+      }
+      PaymentRecord record = reservation.record();
+      List<Reserved.LimitUsage> usages = new ArrayList<>(reservation.limits().size());
+      for (Limit limit : reservation.limits()) {
+        Window window = new Window(limit.scope(), limit.since(), limit.assetKey());
+        Usage before = sums.get(windows.indexOf(window));
+        for (Reservation earlier : accepted) {
+          if (window.counts(earlier.record(), earlier.assetKey())) {
+            before =
+                before.plus(
+                    earlier.record().usdMicros(),
+                    window.assetKey() == null ? BigInteger.ZERO : earlier.record().amount());
+          }
+        }
+        Optional<PaymentDeniedException> denial = limit.check(before, record);
+        if (denial.isPresent()) {
+          refusals[i] = denial.get();
+          break;
+        }
+        usages.add(new Reserved.LimitUsage(limit, before));
+      }
+      if (refusals[i] == null) {
+        accepted.add(reservation);
+        acceptedTasks.add(i);
+        results[i] = new Reserved(record, usages);
+      }
+    }
+    if (accepted.isEmpty()) {
+      return;
+    }
+    boolean[] inserted = insertAll(session, accepted);
+    for (int k = 0; k < accepted.size(); k++) {
+      if (!inserted[k]) {
+        // Counted above for the reservations after it: at worst one of them was denied early.
+        int i = acceptedTasks.get(k);
+        results[i] = null;
+        refusals[i] =
+            new IllegalArgumentException(
+                "a record with id " + accepted.get(k).record().id() + " already exists");
+      }
+    }
+  }
+
+  /**
+   * Inserts the records with their bucket increments.
+   *
+   * @return for each, whether it was inserted (false, with nothing written for it, when a record
+   *     with its id exists)
+   */
+  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+    boolean[] inserted = new boolean[reservations.size()];
+    for (int k = 0; k < reservations.size(); k++) {
+      Reservation r = reservations.get(k);
+      inserted[k] = insert(session, r.record(), r.createdNs(), r.assetKey());
+    }
+    return inserted;
+  }
+
+  /**
+   * Inserts the record and adds it to its buckets.
+   *
+   * @return false, with nothing written, when a record with its id exists
+   */
+  boolean insert(Session session, PaymentRecord record, long createdNs, String assetKey)
+      throws SQLException {
     PreparedStatement insert = session.prepare(insertSql);
-    bindRecord(insert, record, createdNs, assetKey);
+    bindRecord(insert, 1, record, createdNs, assetKey);
     if (insert.executeUpdate() == 0) {
-      throw new Refusal(
-          new IllegalArgumentException("a record with id " + record.id() + " already exists"));
+      return false;
     }
-    int scopes = record.fleet() == null ? 1 : 2;
-    PreparedStatement buckets = session.prepare(bucketUpsertSql[scopes]);
-    int index = 1;
+    PreparedStatement buckets = session.prepare(bucketUpsertSql[record.fleet() == null ? 1 : 2]);
+    bindBuckets(buckets, 1, record, createdNs, assetKey);
+    buckets.executeUpdate();
+    return true;
+  }
+
+  /** Binds the bucket rows (7 values each: kind, name, span, start, asset, usd, units). */
+  final int bindBuckets(
+      PreparedStatement statement, int index, PaymentRecord record, long createdNs, String assetKey)
+      throws SQLException {
     for (Limit.Scope scope : scopesOf(record.agent(), record.fleet())) {
       for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
         long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
         long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
-        buckets.setString(index++, kind(scope));
-        buckets.setString(index++, scope.name());
-        buckets.setLong(index++, span);
-        buckets.setLong(index++, start);
-        buckets.setString(index++, assetKey);
-        buckets.setLong(index++, record.usdMicros());
-        setUnits(buckets, index++, record.amount());
+        statement.setString(index++, kind(scope));
+        statement.setString(index++, scope.name());
+        statement.setLong(index++, span);
+        statement.setLong(index++, start);
+        statement.setString(index++, assetKey);
+        statement.setLong(index++, record.usdMicros());
+        setUnits(statement, index++, record.amount());
       }
     }
-    buckets.executeUpdate();
-    return new Reserved(record, usages);
+    return index;
   }
 
   private PaymentRecord captureInBatch(
@@ -377,14 +549,13 @@ abstract class JdbcLedgerStore implements LedgerStore {
     } catch (IllegalArgumentException e) {
       throw new Refusal(e);
     }
-    long atNs = createdNs;
     for (int i = 0; i < plan.lowered().size(); i++) {
       PaymentRecord lowered = plan.lowered().get(i);
       Captures.Taken taken = plan.taken().get(i);
       PreparedStatement update = session.prepare(LOWER_HOLD);
       setUnits(update, 1, lowered.amount());
       update.setLong(2, lowered.usdMicros());
-      update.setLong(3, atNs);
+      update.setLong(3, createdNs);
       update.setString(4, lowered.id());
       update.setLong(5, taken.hold().usdMicros());
       setUnits(update, 6, taken.hold().amount());
@@ -394,7 +565,9 @@ abstract class JdbcLedgerStore implements LedgerStore {
       }
       lowerBuckets(session, taken);
     }
-    reserveInBatch(session, plan.part(), createdNs, assetKey, List.of());
+    if (!insert(session, plan.part(), createdNs, assetKey)) {
+      throw new SQLException("a record with id " + part.id() + " already exists", "23505");
+    }
     return plan.part();
   }
 
@@ -402,7 +575,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
   private void lowerBuckets(Session session, Captures.Taken taken) throws SQLException {
     PaymentRecord hold = taken.hold();
     long createdNs = BucketPlan.toNanos(hold.createdAt(), "createdAt");
-    String assetKey = LimitCheck.assetKey(hold);
+    String assetKey = assetKey(hold);
     PreparedStatement update = session.prepare(bucketLowerSql);
     for (Limit.Scope scope : scopesOf(hold.agent(), hold.fleet())) {
       for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
@@ -435,6 +608,29 @@ abstract class JdbcLedgerStore implements LedgerStore {
       String detail,
       long atNs)
       throws SQLException {
+    if (state != PaymentState.HELD) {
+      // the common case in one statement: move from a state that allows it
+      PreparedStatement fast = session.prepare(fastTransitionSql(state));
+      fast.setString(1, state.name());
+      fast.setLong(2, atNs);
+      fast.setString(3, reference);
+      fast.setString(4, receiptHeader);
+      fast.setString(5, detail);
+      fast.setString(6, id);
+      PaymentRecord moved = null;
+      try (ResultSet rows = fast.executeQuery()) {
+        if (rows.next()) {
+          moved = record(rows);
+        }
+      }
+      if (moved != null) {
+        if (!state.counts()) {
+          // every state a record can leave for RELEASED (HELD, UNKNOWN) counts
+          subtractFromBuckets(session, moved);
+        }
+        return moved;
+      }
+    }
     for (int attempt = 0; ; attempt++) {
       PreparedStatement select = session.prepare(SELECT_BY_ID);
       select.setString(1, id);
@@ -480,6 +676,16 @@ abstract class JdbcLedgerStore implements LedgerStore {
         throw new SQLException("record " + id + " keeps changing under concurrent transitions");
       }
     }
+  }
+
+  private static String fastTransitionSql(PaymentState to) {
+    String from = to == PaymentState.UNKNOWN ? "('HELD')" : "('HELD', 'UNKNOWN')";
+    return "UPDATE mpp_payment SET state = ?, updated_ns = ?,"
+        + " reference = COALESCE(?, reference), receipt_header = COALESCE(?, receipt_header),"
+        + " detail = COALESCE(?, detail) WHERE id = ? AND state IN "
+        + from
+        + " RETURNING "
+        + COLUMNS;
   }
 
   private void subtractFromBuckets(Session session, PaymentRecord record) throws SQLException {
@@ -561,7 +767,12 @@ abstract class JdbcLedgerStore implements LedgerStore {
       }
       Object[] results = new Object[batch.size()];
       RuntimeException[] refusals = new RuntimeException[batch.size()];
+      reserveAll(session, batch, results, refusals);
+      transitionAll(session, batch, results, refusals);
       for (int i = 0; i < batch.size(); i++) {
+        if (batch.get(i).write == null) {
+          continue;
+        }
         try {
           results[i] = batch.get(i).write.apply(session);
         } catch (Refusal refusal) {
@@ -617,123 +828,189 @@ abstract class JdbcLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * One window to sum.
+   *
+   * @param scope whose records
+   * @param since the window start, or null for all time
+   * @param assetKey only this asset, or null
+   */
+  record Window(Limit.Scope scope, Instant since, String assetKey) {
+    /** Whether a counted record (of asset {@code recordAssetKey}) falls in this window. */
+    boolean counts(PaymentRecord record, String recordAssetKey) {
+      return scope.includes(record)
+          && (since == null || !record.createdAt().isBefore(since))
+          && (assetKey == null || assetKey.equals(recordAssetKey));
+    }
+  }
+
   /** Counted spend of {@code scope} since {@code since}, read with {@code session}. */
   final Usage usage(Session session, Limit.Scope scope, Instant since, String assetKey)
       throws SQLException {
-    BucketPlan.Window window = BucketPlan.window(since);
-    if (window == null) {
-      return usage(0, 0, BigInteger.ZERO);
+    return usages(session, List.of(new Window(scope, since, assetKey))).get(0);
+  }
+
+  /**
+   * Counted spend of each window, in one statement (one round trip): the windows' parts are tagged
+   * with their position and summed here.
+   */
+  final List<Usage> usages(Session session, List<Window> windows) throws SQLException {
+    List<BucketPlan.Window> plans = new ArrayList<>(windows.size());
+    StringBuilder signature = new StringBuilder();
+    for (Window window : windows) {
+      BucketPlan.Window plan = BucketPlan.window(window.since());
+      plans.add(plan);
+      signature
+          .append(
+              plan == null
+                  ? '-'
+                  : plan.allTime()
+                      ? 'A'
+                      : window.scope().kind() == Limit.Scope.Kind.AGENT ? 'a' : 'f')
+          .append(window.assetKey() != null ? '1' : '0');
     }
-    boolean agent = scope.kind() == Limit.Scope.Kind.AGENT;
-    String key = (window.allTime() ? "all" : agent ? "agent" : "fleet") + (assetKey != null);
-    String sql = usageSql.computeIfAbsent(key, k -> usageSql(window.allTime(), agent, assetKey));
-    PreparedStatement statement = session.prepare(sql);
-    int index = 1;
-    if (window.allTime()) {
+    long[] usd = new long[windows.size()];
+    long[] count = new long[windows.size()];
+    BigInteger[] units = new BigInteger[windows.size()];
+    java.util.Arrays.fill(units, BigInteger.ZERO);
+    String sql = usageSql.computeIfAbsent(signature.toString(), k -> usageSql(windows, plans));
+    if (!sql.isEmpty()) {
+      PreparedStatement statement = session.prepare(sql);
+      int index = 1;
+      for (int i = 0; i < windows.size(); i++) {
+        if (plans.get(i) != null) {
+          index = bindWindow(statement, index, windows.get(i), plans.get(i));
+        }
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          int i = rows.getInt(1);
+          usd[i] = Math.addExact(usd[i], rows.getLong(2));
+          count[i] += rows.getLong(3);
+          if (windows.get(i).assetKey() != null) {
+            units[i] = units[i].add(getUnits(rows, 4));
+          }
+        }
+      }
+    }
+    List<Usage> out = new ArrayList<>(windows.size());
+    for (int i = 0; i < windows.size(); i++) {
+      out.add(
+          usd[i] == 0 && count[i] == 0 && units[i].signum() == 0
+              ? Usage.NONE
+              : new Usage(usd[i], count[i], units[i]));
+    }
+    return out;
+  }
+
+  private static int bindWindow(
+      PreparedStatement statement, int index, Window window, BucketPlan.Window plan)
+      throws SQLException {
+    Limit.Scope scope = window.scope();
+    String assetKey = window.assetKey();
+    if (plan.allTime()) {
       statement.setString(index++, kind(scope));
       statement.setString(index++, scope.name());
       if (assetKey != null) {
         statement.setString(index++, assetKey);
       }
-    } else {
-      long[] edges = window.edges();
-      for (int level = 0; level < BucketPlan.SPANS.length; level++) {
-        statement.setString(index++, kind(scope));
-        statement.setString(index++, scope.name());
-        statement.setLong(index++, edges[level + 1]);
-        if (level + 1 < BucketPlan.SPANS.length) {
-          statement.setLong(index++, edges[level + 2]);
-        }
-        if (assetKey != null) {
-          statement.setString(index++, assetKey);
-        }
-      }
+      return index;
+    }
+    long[] edges = plan.edges();
+    for (int level = 0; level < BucketPlan.SPANS.length; level++) {
+      statement.setString(index++, kind(scope));
       statement.setString(index++, scope.name());
-      statement.setLong(index++, edges[0]);
-      statement.setLong(index++, edges[1]);
+      statement.setLong(index++, edges[level + 1]);
+      if (level + 1 < BucketPlan.SPANS.length) {
+        statement.setLong(index++, edges[level + 2]);
+      }
       if (assetKey != null) {
         statement.setString(index++, assetKey);
       }
     }
-    long usd = 0;
-    long count = 0;
-    BigInteger units = BigInteger.ZERO;
-    try (ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        usd = Math.addExact(usd, rows.getLong(1));
-        count += rows.getLong(2);
-        if (assetKey != null) {
-          units = units.add(getUnits(rows, 3));
-        }
-      }
+    statement.setString(index++, scope.name());
+    statement.setLong(index++, edges[0]);
+    statement.setLong(index++, edges[1]);
+    if (assetKey != null) {
+      statement.setString(index++, assetKey);
     }
-    return usage(usd, count, units);
+    return index;
   }
 
-  private static Usage usage(long usd, long count, BigInteger units) {
-    return usd == 0 && count == 0 && units.signum() == 0
-        ? Usage.NONE
-        : new Usage(usd, count, units);
-  }
-
-  private String usageSql(boolean allTime, boolean agent, String assetKey) {
-    String asset = assetKey != null ? " AND asset_key = ?" : "";
-    if (allTime) {
-      return "SELECT usd_micros, pay_count, units FROM mpp_bucket WHERE scope_kind = ?"
-          + " AND scope_name = ? AND span = "
-          + BucketPlan.ALL_TIME
-          + asset;
-    }
+  private static String usageSql(List<Window> windows, List<BucketPlan.Window> plans) {
     StringBuilder sql = new StringBuilder();
-    for (int level = 0; level < BucketPlan.SPANS.length; level++) {
-      sql.append(
-              "SELECT usd_micros, pay_count, units FROM mpp_bucket WHERE scope_kind = ?"
-                  + " AND scope_name = ? AND span = ")
-          .append(BucketPlan.SPANS[level])
-          .append(" AND start_ns >= ?");
-      if (level + 1 < BucketPlan.SPANS.length) {
-        sql.append(" AND start_ns < ?");
+    for (int i = 0; i < windows.size(); i++) {
+      BucketPlan.Window plan = plans.get(i);
+      if (plan == null) {
+        continue;
       }
-      sql.append(asset).append(" UNION ALL ");
+      String asset = windows.get(i).assetKey() != null ? " AND asset_key = ?" : "";
+      String select = "SELECT " + i + " AS w, usd_micros, pay_count, units FROM mpp_bucket";
+      if (plan.allTime()) {
+        sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+            .append(select)
+            .append(" WHERE scope_kind = ? AND scope_name = ? AND span = ")
+            .append(BucketPlan.ALL_TIME)
+            .append(asset);
+        continue;
+      }
+      for (int level = 0; level < BucketPlan.SPANS.length; level++) {
+        sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+            .append(select)
+            .append(" WHERE scope_kind = ? AND scope_name = ? AND span = ")
+            .append(BucketPlan.SPANS[level])
+            .append(" AND start_ns >= ?");
+        if (level + 1 < BucketPlan.SPANS.length) {
+          sql.append(" AND start_ns < ?");
+        }
+        sql.append(asset);
+      }
+      boolean agent = windows.get(i).scope().kind() == Limit.Scope.Kind.AGENT;
+      sql.append(" UNION ALL SELECT ")
+          .append(i)
+          .append(", usd_micros, 1, amount FROM mpp_payment WHERE ")
+          .append(agent ? "agent" : "fleet")
+          .append(" = ? AND created_ns >= ? AND created_ns < ? AND state <> 'RELEASED'")
+          .append(asset);
     }
-    sql.append("SELECT usd_micros, 1, amount FROM mpp_payment WHERE ")
-        .append(agent ? "agent" : "fleet")
-        .append(" = ? AND created_ns >= ? AND created_ns < ? AND state <> 'RELEASED'")
-        .append(asset);
     return sql.toString();
   }
 
   // ---------------------------------------------------------------- mapping
 
-  private void bindRecord(PreparedStatement s, PaymentRecord r, long createdNs, String assetKey)
+  /** Binds the 23 {@link #COLUMNS} from {@code at}; returns the next index. */
+  final int bindRecord(
+      PreparedStatement s, int at, PaymentRecord r, long createdNs, String assetKey)
       throws SQLException {
-    s.setString(1, r.id());
-    s.setString(2, r.agent());
-    s.setString(3, r.fleet());
-    s.setLong(4, createdNs);
-    s.setLong(5, BucketPlan.toNanos(r.updatedAt(), "updatedAt"));
-    s.setString(6, r.url());
-    s.setString(7, r.origin());
-    s.setString(8, r.realm());
-    s.setString(9, r.method());
-    s.setString(10, r.intent());
-    s.setString(11, r.challengeId());
-    setUnits(s, 12, r.amount());
-    s.setString(13, r.currency());
+    int o = at - 1;
+    s.setString(o + 1, r.id());
+    s.setString(o + 2, r.agent());
+    s.setString(o + 3, r.fleet());
+    s.setLong(o + 4, createdNs);
+    s.setLong(o + 5, BucketPlan.toNanos(r.updatedAt(), "updatedAt"));
+    s.setString(o + 6, r.url());
+    s.setString(o + 7, r.origin());
+    s.setString(o + 8, r.realm());
+    s.setString(o + 9, r.method());
+    s.setString(o + 10, r.intent());
+    s.setString(o + 11, r.challengeId());
+    setUnits(s, o + 12, r.amount());
+    s.setString(o + 13, r.currency());
     if (r.chainId() == null) {
-      s.setNull(14, Types.BIGINT);
+      s.setNull(o + 14, Types.BIGINT);
     } else {
-      s.setLong(14, r.chainId());
+      s.setLong(o + 14, r.chainId());
     }
-    s.setInt(15, r.decimals());
-    s.setString(16, assetKey);
-    s.setLong(17, r.usdMicros());
-    s.setLong(18, r.feeUsdMicros());
-    s.setString(19, r.state().name());
-    s.setString(20, r.reference());
-    s.setString(21, r.receiptHeader());
-    s.setString(22, r.rationale());
-    s.setString(23, r.detail());
+    s.setInt(o + 15, r.decimals());
+    s.setString(o + 16, assetKey);
+    s.setLong(o + 17, r.usdMicros());
+    s.setLong(o + 18, r.feeUsdMicros());
+    s.setString(o + 19, r.state().name());
+    s.setString(o + 20, r.reference());
+    s.setString(o + 21, r.receiptHeader());
+    s.setString(o + 22, r.rationale());
+    s.setString(o + 23, r.detail());
+    return o + 24;
   }
 
   private PaymentRecord record(ResultSet rows) throws SQLException {

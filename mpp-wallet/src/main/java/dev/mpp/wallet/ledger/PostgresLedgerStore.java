@@ -23,9 +23,10 @@ import javax.sql.DataSource;
  * <p>Every budget scope (agent, fleet) has a row in {@code mpp_scope}. A reservation locks the rows
  * of its agent and fleet ({@code SELECT … FOR UPDATE}, always in the database's sort order, so
  * concurrent writers cannot deadlock), then sums the windows and inserts under those locks: two
- * processes can never both see the same headroom. Within one JVM, writes queue up behind one
- * connection and commit together (group commit), which divides the cost of the durable commit —
- * paid while the fleet row is locked — by the batch size.
+ * processes can never both see the same headroom. Within one JVM, reservations and releases queue
+ * up behind one connection and commit together (group commit), which divides the cost of the
+ * durable commit — paid while the fleet row is locked — by the batch size. Commits need no lock and
+ * run concurrently on pooled connections.
  *
  * <p>Connections come from a small pool of the store's own ({@link #builder(String)}) or from a
  * {@link DataSource} the application already has ({@link #builder(DataSource)}).
@@ -378,6 +379,68 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
         connections.release(session, broken);
       }
     }
+  }
+
+  /**
+   * Inserts every record with its bucket increments, one statement each (the bucket upsert only
+   * runs when the payment row was inserted), sent as JDBC batches: a round trip or two for the
+   * whole batch, which matters while the fleet row is locked.
+   */
+  @Override
+  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+    boolean[] inserted = new boolean[reservations.size()];
+    for (int scopes = 1; scopes <= 2; scopes++) {
+      List<Integer> indexes = new java.util.ArrayList<>();
+      PreparedStatement statement = null;
+      for (int k = 0; k < reservations.size(); k++) {
+        Reservation r = reservations.get(k);
+        if ((r.record().fleet() == null ? 1 : 2) != scopes) {
+          continue;
+        }
+        if (statement == null) {
+          statement = session.prepare(INSERT_WITH_BUCKETS[scopes]);
+        }
+        int next = bindRecord(statement, 1, r.record(), r.createdNs(), r.assetKey());
+        bindBuckets(statement, next, r.record(), r.createdNs(), r.assetKey());
+        statement.addBatch();
+        indexes.add(k);
+      }
+      if (statement != null) {
+        int[] counts = statement.executeBatch();
+        for (int n = 0; n < counts.length; n++) {
+          inserted[indexes.get(n)] = counts[n] > 0;
+        }
+      }
+    }
+    return inserted;
+  }
+
+  private static final String[] INSERT_WITH_BUCKETS = {
+    null, insertWithBuckets(1), insertWithBuckets(2)
+  };
+
+  private static String insertWithBuckets(int scopes) {
+    StringBuilder sql =
+        new StringBuilder("WITH ins AS (INSERT INTO mpp_payment (")
+            .append(COLUMNS)
+            .append(") VALUES (")
+            .append("?, ".repeat(22))
+            .append("?) ON CONFLICT (id) DO NOTHING RETURNING 1)")
+            .append(
+                " INSERT INTO mpp_bucket (scope_kind, scope_name, span, start_ns, asset_key,"
+                    + " usd_micros, pay_count, units)"
+                    + " SELECT v.k, v.n, v.s, v.t, v.a, v.u, 1, v.x FROM (VALUES ");
+    for (int i = 0; i < scopes * (BucketPlan.SPANS.length + 1); i++) {
+      sql.append(i == 0 ? "" : ", ")
+          .append("(?::text, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::numeric)");
+    }
+    return sql.append(
+            ") AS v (k, n, s, t, a, u, x) WHERE EXISTS (SELECT 1 FROM ins)"
+                + " ON CONFLICT (scope_kind, scope_name, span, start_ns, asset_key) DO UPDATE SET"
+                + " usd_micros = mpp_bucket.usd_micros + excluded.usd_micros,"
+                + " pay_count = mpp_bucket.pay_count + excluded.pay_count,"
+                + " units = mpp_bucket.units + excluded.units")
+        .toString();
   }
 
   @Override

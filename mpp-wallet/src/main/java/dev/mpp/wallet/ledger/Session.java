@@ -31,6 +31,7 @@ final class Session implements AutoCloseable {
       statements.put(sql, statement);
     } else {
       statement.clearParameters();
+      statement.clearBatch(); // a failed executeBatch may leave its rows behind
     }
     return statement;
   }

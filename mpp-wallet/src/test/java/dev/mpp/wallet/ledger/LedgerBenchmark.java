@@ -86,7 +86,7 @@ public final class LedgerBenchmark {
     }
     return PostgresLedgerStore.builder(System.getenv(PgTestDatabase.ENV))
         .property("currentSchema", schema)
-        .poolSize(4)
+        .poolSize(8)
         .open();
   }
 

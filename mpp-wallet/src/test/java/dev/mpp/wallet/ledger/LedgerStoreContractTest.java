@@ -559,6 +559,50 @@ abstract class LedgerStoreContractTest {
     ContentionWorkload.verify(store, List.of(result), 64 * 200);
   }
 
+  /**
+   * A commit and a release racing for each of many records: exactly one wins, the other is refused,
+   * and the counted spend is exactly the committed records.
+   */
+  @Test
+  void racingCommitAndReleaseDecideOnce() throws Exception {
+    int n = 60;
+    for (int i = 0; i < n; i++) {
+      store.reserve(held("race-" + i, "bot", "acme", 100 + i, T0), List.of());
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<Boolean>> outcomes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = "race-" + i;
+      for (PaymentState state : List.of(PaymentState.PAID, PaymentState.RELEASED)) {
+        outcomes.add(
+            pool.submit(
+                () -> {
+                  try {
+                    store.transition(id, state, null, null, null, T0.plusSeconds(1));
+                    return true;
+                  } catch (IllegalStateException refused) {
+                    return false;
+                  }
+                }));
+      }
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+
+    long paidUsd = 0;
+    for (int i = 0; i < n; i++) {
+      boolean paidWon = outcomes.get(2 * i).get();
+      boolean releaseWon = outcomes.get(2 * i + 1).get();
+      assertThat(paidWon ^ releaseWon).as("race-" + i + " decided once").isTrue();
+      PaymentState state = store.find("race-" + i).orElseThrow().state();
+      assertThat(state).isEqualTo(paidWon ? PaymentState.PAID : PaymentState.RELEASED);
+      paidUsd += paidWon ? 100 + i : 0;
+    }
+    assertThat(store.usage(Limit.Scope.fleet("acme"), null, null).usdMicros()).isEqualTo(paidUsd);
+    assertThat(store.usage(Limit.Scope.agent("bot"), T0, null).usdMicros()).isEqualTo(paidUsd);
+  }
+
   static PaymentDeniedException catchDenial(Runnable action) {
     try {
       action.run();
