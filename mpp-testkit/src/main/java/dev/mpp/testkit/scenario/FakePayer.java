@@ -199,7 +199,7 @@ public final class FakePayer implements Payer {
     return records().stream().filter(r -> r.state() == state).toList();
   }
 
-  /** The names of the threads that asked for payments. */
+  /** The names of the threads that signed or moved a ledger record, in order. */
   public List<String> payingThreads() {
     return List.copyOf(payingThreads);
   }
@@ -256,6 +256,7 @@ public final class FakePayer implements Payer {
     }
 
     private PaymentRecord move(PaymentState to, String reference, String receipt, String detail) {
+      payingThreads.add(Thread.currentThread().getName());
       PaymentRecord[] result = new PaymentRecord[1];
       records.computeIfPresent(
           id,
