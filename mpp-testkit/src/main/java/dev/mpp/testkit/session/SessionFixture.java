@@ -6,9 +6,11 @@ import dev.mpp.testkit.stack.LocalStack;
 import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.chain.EvmAddress;
 import dev.mpp.wallet.chain.JsonRpcClient;
+import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.SqliteLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.signer.PrivateKeySigner;
+import dev.mpp.wallet.tempo.session.ChannelStore;
 import dev.mpp.wallet.tempo.session.JdbcChannelStore;
 import dev.mpp.wallet.tempo.session.SessionProtocol;
 import dev.mpp.wallet.tempo.session.TempoSessionConfig;
@@ -24,13 +26,13 @@ import java.util.Objects;
  */
 public final class SessionFixture implements AutoCloseable {
 
-  private final SqliteLedgerStore ledger;
-  private final JdbcChannelStore channels;
+  private final LedgerStore ledger;
+  private final ChannelStore channels;
   private final TempoSessionRail rail;
   private final Wallet wallet;
 
   private SessionFixture(
-      SqliteLedgerStore ledger, JdbcChannelStore channels, TempoSessionRail rail, Wallet wallet) {
+      LedgerStore ledger, ChannelStore channels, TempoSessionRail rail, Wallet wallet) {
     this.ledger = ledger;
     this.channels = channels;
     this.rail = rail;
@@ -55,8 +57,32 @@ public final class SessionFixture implements AutoCloseable {
       Policy policy,
       boolean upfrontVouchers) {
     Objects.requireNonNull(file, "file");
-    SqliteLedgerStore ledger = SqliteLedgerStore.open(file);
-    JdbcChannelStore channels = JdbcChannelStore.sqlite(file);
+    return open(
+        SqliteLedgerStore.open(file),
+        JdbcChannelStore.sqlite(file),
+        rpcUrl,
+        escrow,
+        payer,
+        agent,
+        policy,
+        upfrontVouchers);
+  }
+
+  /**
+   * Opens a fixture on the given stores (e.g. in memory, to measure what persistence costs).
+   *
+   * @param rpcUrl the chain's JSON-RPC URL
+   * @param escrow the session escrow the stack deployed
+   */
+  public static SessionFixture open(
+      LedgerStore ledger,
+      ChannelStore channels,
+      java.net.URI rpcUrl,
+      String escrow,
+      DevAccount payer,
+      String agent,
+      Policy policy,
+      boolean upfrontVouchers) {
     TempoSessionConfig config =
         TempoSessionConfig.builder(LocalChain.CHAIN_ID)
             .asset(EvmAddress.parse(LocalChain.PATH_USD))
@@ -81,12 +107,12 @@ public final class SessionFixture implements AutoCloseable {
   }
 
   /** The ledger. */
-  public SqliteLedgerStore ledger() {
+  public LedgerStore ledger() {
     return ledger;
   }
 
   /** The channel store. */
-  public JdbcChannelStore channels() {
+  public ChannelStore channels() {
     return channels;
   }
 

@@ -3,6 +3,7 @@ package dev.mpp.wallet.tempo.session;
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.wallet.chain.EvmAddress;
+import dev.mpp.wallet.ledger.SqliteLedgerStore;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,12 +86,26 @@ public final class JdbcChannelStore implements ChannelStore {
 
   /**
    * Opens (creating if needed) the store in the SQLite file {@code file}, which may be the ledger's
-   * file.
+   * file, with every commit fsynced ({@link SqliteLedgerStore.Synchronous#FULL}).
    *
    * @throws PaymentFailedException when the file cannot be opened or its schema is newer
    */
   public static JdbcChannelStore sqlite(Path file) {
+    return sqlite(file, SqliteLedgerStore.Synchronous.FULL);
+  }
+
+  /**
+   * Opens (creating if needed) the store in the SQLite file {@code file}. With {@link
+   * SqliteLedgerStore.Synchronous#NORMAL} a channel's state survives process crashes but the last
+   * commits may be lost with the machine (power loss): then the rail could sign an amount again
+   * that it already signed, which costs the payer nothing but may make the server refuse that
+   * request.
+   *
+   * @throws PaymentFailedException when the file cannot be opened or its schema is newer
+   */
+  public static JdbcChannelStore sqlite(Path file, SqliteLedgerStore.Synchronous synchronous) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(synchronous, "synchronous");
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     JdbcChannelStore store =
         new JdbcChannelStore(
@@ -100,11 +115,11 @@ public final class JdbcChannelStore implements ChannelStore {
               try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
                 s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = FULL");
+                s.execute("PRAGMA synchronous = " + synchronous.name());
               }
               return c;
             },
-            "sqlite:" + file.getFileName());
+            "sqlite:" + file.getFileName() + ", " + synchronous);
     store.open();
     return store;
   }
