@@ -818,7 +818,13 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
         route(context),
         (route, old) -> {
           if (!accepted) {
-            return old == null ? null : new Upfront(old.challenge(), old.key(), Boolean.FALSE);
+            // Refused the first time: the server does not take earlier challenges; probe from
+            // now on. Refused after it did: the route changed; forget the challenge and measure
+            // again with the next one paid.
+            if (old == null || Boolean.TRUE.equals(old.accepts())) {
+              return null;
+            }
+            return new Upfront(old.challenge(), old.key(), Boolean.FALSE);
           }
           Boolean accepts =
               authorization.isUpfront() ? Boolean.TRUE : old == null ? null : old.accepts();
