@@ -14,10 +14,11 @@ ENV_FILE="target/pg.env"
 
 as_postgres() {
   # initdb and pg_ctl refuse to run as root.
+  # from / so that the postgres user never needs access to the checkout
   if [ "$(id -u)" = "0" ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
-    "$@"
+    (cd / && "$@")
   fi
 }
 

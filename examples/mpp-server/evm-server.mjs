@@ -22,9 +22,10 @@ import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import { parseArgs } from 'node:util'
 
-import { Errors } from 'mppx'
 import { Mppx, evm } from 'mppx/server'
-import { createPublicClient, createWalletClient, defineChain, http as viemHttp } from 'viem'
+import { createPublicClient, defineChain, http as viemHttp } from 'viem'
+
+import { authorizationSettler } from './evm-token.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -59,69 +60,6 @@ const chain = defineChain({
   rpcUrls: { default: { http: [args['rpc-url']] } },
 })
 const publicClient = createPublicClient({ chain, transport: viemHttp(args['rpc-url']) })
-// A JSON-RPC account: anvil signs with its unlocked dev key (eth_sendTransaction).
-const settler = createWalletClient({
-  account: args.settler,
-  chain,
-  transport: viemHttp(args['rpc-url']),
-})
-
-// The (v, r, s) form, which USDC and the test token implement.
-const transferWithAuthorizationAbi = [
-  {
-    type: 'function',
-    name: 'transferWithAuthorization',
-    stateMutability: 'nonpayable',
-    inputs: [
-      { name: 'from', type: 'address' },
-      { name: 'to', type: 'address' },
-      { name: 'value', type: 'uint256' },
-      { name: 'validAfter', type: 'uint256' },
-      { name: 'validBefore', type: 'uint256' },
-      { name: 'nonce', type: 'bytes32' },
-      { name: 'v', type: 'uint8' },
-      { name: 'r', type: 'bytes32' },
-      { name: 's', type: 'bytes32' },
-    ],
-    outputs: [],
-  },
-]
-
-/** Submits the authorization; a revert (e.g. a used nonce) fails verification: nothing moved. */
-async function settle({ payload }) {
-  const signature = payload.signature
-  const r = `0x${signature.slice(2, 66)}`
-  const s = `0x${signature.slice(66, 130)}`
-  const v = Number.parseInt(signature.slice(130, 132), 16)
-  let hash
-  try {
-    hash = await settler.writeContract({
-      address: args.token,
-      abi: transferWithAuthorizationAbi,
-      functionName: 'transferWithAuthorization',
-      args: [
-        payload.from,
-        payload.to,
-        BigInt(payload.value),
-        BigInt(payload.validAfter),
-        BigInt(payload.validBefore),
-        payload.nonce,
-        v,
-        r,
-        s,
-      ],
-    })
-  } catch (error) {
-    throw new Errors.VerificationFailedError({
-      reason: `transferWithAuthorization refused: ${error?.shortMessage ?? error}`,
-    })
-  }
-  const receipt = await publicClient.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success')
-    throw new Errors.VerificationFailedError({ reason: `transferWithAuthorization reverted: ${hash}` })
-  return { reference: hash }
-}
-
 const mppx = Mppx.create({
   realm: args.realm,
   secretKey: randomBytes(32).toString('base64'),
@@ -132,7 +70,7 @@ const mppx = Mppx.create({
       decimals: Number(args.decimals),
       recipient: args.recipient,
       authorization: { name: args.name, version: args.version },
-      settle,
+      settle: authorizationSettler(publicClient, { token: args.token, settler: args.settler }),
     }),
   ],
 })

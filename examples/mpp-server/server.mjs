@@ -15,6 +15,12 @@
 //   --escrow / MPP_ESCROW              address of a deployed v1 session escrow (TempoStreamChannel);
 //                                      default: deploy contracts/TempoStreamChannel.json at startup
 //
+// At startup the server deploys the EIP-3009 test token (contracts/Eip3009TestToken.sol) from dev
+// account 8, grants 1,000,000 tokens to each of dev accounts 0-7, and offers it on /evm/charge.
+// /stripe/charge uses an in-process fake of the Stripe SDK (fake-stripe.mjs): no network.
+// It also deploys the v1 session escrow (contracts/TempoStreamChannel.sol) for /tempo/session,
+// served by mppx 0.6.31 (npm alias mppx-v1), the last release whose server speaks v1 sessions.
+//
 // Output: the first stdout line is machine-readable, e.g.
 //   {"ready":true,"port":41234,"url":"http://127.0.0.1:41234","realm":"mpp-local",...}
 // Everything after it (one JSON object per line) is a request log. Errors go to stderr.
@@ -27,12 +33,15 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { Errors, Method, z } from 'mppx'
-import { Mppx, Store, tempo } from 'mppx/server'
+import { Expires, Mppx, Store, evm, stripe, tempo } from 'mppx/server'
 // The last mppx release whose server speaks v1 ("legacy") Tempo sessions, installed under an alias.
 import { Mppx as MppxV1, Store as StoreV1, tempo as tempoV1 } from 'mppx-v1/server'
 import { createClient, formatUnits, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/tempo/chains'
+
+import { authorizationSettler, deployTestToken, TOKEN_DECIMALS } from './evm-token.mjs'
+import { createFakeStripe } from './fake-stripe.mjs'
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -205,101 +214,175 @@ class VerificationFailedTestError extends Errors.VerificationFailedError {
   }
 }
 
-const mppx = Mppx.create({
-  realm: config.realm,
-  secretKey: config.secretKey,
-  methods: [tempoCharge, testCharge],
+/** The EIP-3009 test token behind /evm/charge: deployed at startup (see main). */
+const EVM_TOKEN = { name: 'Test USD', version: '1', supply: 10n ** 18n, grant: 10n ** 12n }
+
+/** Stands in for the Stripe SDK: accepts test-mode Shared Payment Tokens (`spt_test_…`). */
+const fakeStripe = createFakeStripe()
+
+const stripeCharge = stripe.charge({
+  client: fakeStripe,
+  networkId: 'mpp-local',
+  paymentMethodTypes: ['card'],
+  currency: 'usd',
+  decimals: 2,
 })
 
 // ---------------------------------------------------------------------------------------------
-// Routes. Extension point: add an entry here (e.g. an EVM EIP-3009 route once an `evm.charge`
-// method is registered above, or a Stripe route with a fake `paymentIntents.create` client).
-// Each paid entry gives `price` (base units of `currency`, for docs and the /routes listing)
-// and `handler`, an mppx route handler: (Request) => Promise<{status: 402|200, ...}>.
+// Routes. Extension point: add an entry in `createRoutes` (register a new method in
+// `Mppx.create` first). Each paid entry gives `offers` (base units of `currency`, for docs and
+// the /routes listing) and `handler`, an mppx route handler: (Request) => Promise<{status, ...}>.
 // ---------------------------------------------------------------------------------------------
 
 const PRICES = {
   tempoCharge: '10000', // 0.01 pathUSD
   tempoSponsored: '20000', // 0.02 pathUSD
+  tempoExpiring: '5000', // 0.005 pathUSD
   multiPath: '30000', // 0.03 pathUSD
   multiAlpha: '25000', // 0.025 AlphaUSD
   multiTest: '2', // 0.02 usd via the test method
   testCharge: '1', // 0.01 usd via the test method
+  evmCharge: '50000', // 0.05 Test USD (EIP-3009 token)
+  stripeCharge: '50', // 0.50 usd (Stripe's minimum charge), cents
   session: '1000', // 0.001 pathUSD per request, paid by voucher
   sessionDeposit: '1000000', // suggested deposit: 1 pathUSD
 }
 
-const routes = {
-  '/free': { description: 'no payment' },
-  '/tempo/charge': {
-    description: 'Tempo charge, pull or push',
-    offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.tempoCharge }],
-    handler: mppx['tempo/charge']({
-      amount: tempoAmount(PRICES.tempoCharge),
-      chainId: config.chainId,
-      description: 'tempo charge',
-    }),
-  },
-  '/tempo/sponsored': {
-    description: 'fee-sponsored Tempo charge (pull only: the server co-signs as fee payer)',
-    offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.tempoSponsored }],
-    handler: mppx['tempo/charge']({
-      amount: tempoAmount(PRICES.tempoSponsored),
-      chainId: config.chainId,
-      description: 'sponsored tempo charge',
-      feePayer,
-      supportedModes: ['pull'],
-    }),
-  },
-  '/tempo/zero': {
-    description: 'zero-amount Tempo charge (EIP-712 proof of account control)',
-    offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: '0' }],
-    handler: mppx['tempo/charge']({
-      amount: '0',
-      chainId: config.chainId,
-      description: 'zero-amount proof',
-    }),
-  },
-  '/multi': {
-    description: 'several offers: tempo pathUSD, tempo AlphaUSD, test usd',
-    offers: [
-      { method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.multiPath },
-      { method: 'tempo', currency: TOKENS.alphaUSD, amount: PRICES.multiAlpha },
-      { method: 'test', currency: 'usd', amount: PRICES.multiTest },
-    ],
-    handler: mppx.compose(
-      [
-        'tempo/charge',
-        { amount: tempoAmount(PRICES.multiPath), chainId: config.chainId, description: 'multi' },
-      ],
-      [
-        'tempo/charge',
-        {
-          amount: tempoAmount(PRICES.multiAlpha),
+/** How long /tempo/expiring's challenges live: short enough for tests to outwait. */
+const EXPIRING_SECONDS = 4
+
+function createRoutes(mppx, evmToken) {
+  return {
+    '/free': { description: 'no payment' },
+    '/tempo/charge': {
+      description: 'Tempo charge, pull or push',
+      offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.tempoCharge }],
+      handler: mppx['tempo/charge']({
+        amount: tempoAmount(PRICES.tempoCharge),
+        chainId: config.chainId,
+        description: 'tempo charge',
+      }),
+    },
+    '/tempo/sponsored': {
+      description: 'fee-sponsored Tempo charge (pull only: the server co-signs as fee payer)',
+      offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.tempoSponsored }],
+      handler: mppx['tempo/charge']({
+        amount: tempoAmount(PRICES.tempoSponsored),
+        chainId: config.chainId,
+        description: 'sponsored tempo charge',
+        feePayer,
+        supportedModes: ['pull'],
+      }),
+    },
+    '/tempo/zero': {
+      description: 'zero-amount Tempo charge (EIP-712 proof of account control)',
+      offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: '0' }],
+      handler: mppx['tempo/charge']({
+        amount: '0',
+        chainId: config.chainId,
+        description: 'zero-amount proof',
+      }),
+    },
+    '/tempo/expiring': {
+      description: `Tempo charge whose challenges expire ${EXPIRING_SECONDS} s after issue`,
+      offers: [{ method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.tempoExpiring }],
+      // `expires` is fixed per handler, so each request gets a handler of its own.
+      handler: (request) =>
+        mppx['tempo/charge']({
+          amount: tempoAmount(PRICES.tempoExpiring),
           chainId: config.chainId,
-          currency: TOKENS.alphaUSD,
-          description: 'multi',
-        },
+          description: 'expiring tempo charge',
+          expires: Expires.seconds(EXPIRING_SECONDS),
+        })(request),
+    },
+    '/multi': {
+      description: 'several offers: tempo pathUSD, tempo AlphaUSD, test usd',
+      offers: [
+        { method: 'tempo', currency: TOKENS.pathUSD, amount: PRICES.multiPath },
+        { method: 'tempo', currency: TOKENS.alphaUSD, amount: PRICES.multiAlpha },
+        { method: 'test', currency: 'usd', amount: PRICES.multiTest },
       ],
-      ['test/charge', { amount: PRICES.multiTest, description: 'multi' }],
-    ),
-  },
-  '/test/charge': {
-    description: 'custom test method, HMAC credential, no chain',
-    offers: [{ method: 'test', currency: 'usd', amount: PRICES.testCharge }],
-    handler: mppx['test/charge']({ amount: PRICES.testCharge, description: 'test charge' }),
-  },
-  // '/tempo/session' is added by main() once the escrow is deployed (see sessionRoute()).
+      handler: mppx.compose(
+        [
+          'tempo/charge',
+          { amount: tempoAmount(PRICES.multiPath), chainId: config.chainId, description: 'multi' },
+        ],
+        [
+          'tempo/charge',
+          {
+            amount: tempoAmount(PRICES.multiAlpha),
+            chainId: config.chainId,
+            currency: TOKENS.alphaUSD,
+            description: 'multi',
+          },
+        ],
+        ['test/charge', { amount: PRICES.multiTest, description: 'multi' }],
+      ),
+    },
+    '/test/charge': {
+      description: 'custom test method, HMAC credential, no chain',
+      offers: [{ method: 'test', currency: 'usd', amount: PRICES.testCharge }],
+      handler: mppx['test/charge']({ amount: PRICES.testCharge, description: 'test charge' }),
+    },
+    '/evm/charge': {
+      description: 'EVM charge: EIP-3009 authorization on the test token, settled by dev account 8',
+      offers: [{ method: 'evm', currency: evmToken, amount: PRICES.evmCharge }],
+      handler: mppx['evm/charge']({
+        amount: formatUnits(BigInt(PRICES.evmCharge), TOKEN_DECIMALS),
+        description: 'evm charge',
+      }),
+    },
+    '/stripe/charge': {
+      description: 'Stripe charge with a Shared Payment Token (in-process fake Stripe API)',
+      offers: [{ method: 'stripe', currency: 'usd', amount: PRICES.stripeCharge }],
+      handler: mppx['stripe/charge']({
+        amount: formatUnits(BigInt(PRICES.stripeCharge), 2),
+        description: 'stripe charge',
+      }),
+    },
+  }
+}
+
+/** Deploys the EVM test token and builds the mppx instance and the route table around it. */
+async function setUp() {
+  const accounts = await client.request({ method: 'eth_accounts', params: [] })
+  if (accounts.length < 10) throw new Error(`expected the 10 anvil dev accounts, got ${accounts.length}`)
+  // Dev account 8 (unlocked: anvil signs) deploys the token and submits authorizations.
+  const operator = accounts[8]
+  const evmToken = await deployTestToken(client, {
+    holder: operator,
+    name: EVM_TOKEN.name,
+    version: EVM_TOKEN.version,
+    supply: EVM_TOKEN.supply,
+    grantees: accounts.slice(0, 8),
+    grant: EVM_TOKEN.grant,
+  })
+  const evmCharge = evm.charge({
+    currency: evmToken,
+    chainId: config.chainId,
+    decimals: TOKEN_DECIMALS,
+    recipient: config.recipient,
+    authorization: { name: EVM_TOKEN.name, version: EVM_TOKEN.version },
+    settle: authorizationSettler(client, { token: evmToken, settler: operator }),
+  })
+  const mppx = Mppx.create({
+    realm: config.realm,
+    secretKey: config.secretKey,
+    methods: [tempoCharge, testCharge, evmCharge, stripeCharge],
+  })
+  return { evmToken, routes: createRoutes(mppx, evmToken) }
 }
 
 // ---------------------------------------------------------------------------------------------
 // v1 Tempo sessions: mppx 0.6.31 (npm alias mppx-v1) on the TempoStreamChannel escrow.
 // ---------------------------------------------------------------------------------------------
 
-/** Deploys contracts/TempoStreamChannel.json from the fee-payer dev account; returns its address. */
+/** Deploys contracts/TempoStreamChannel.json from dev account 8; returns its address. */
 async function deployEscrow() {
   const here = dirname(fileURLToPath(import.meta.url))
-  const { bytecode } = JSON.parse(readFileSync(join(here, 'contracts', 'TempoStreamChannel.json'), 'utf8'))
+  const { bytecode } = JSON.parse(
+    readFileSync(join(here, 'contracts', 'TempoStreamChannel.json'), 'utf8'),
+  )
   const deployment = { from: DEV.account8.address, data: bytecode }
   // Tempo charges for new state per byte: the creation costs ~19M gas, not the usual ~1.5M.
   const estimate = BigInt(await client.request({ method: 'eth_estimateGas', params: [deployment] }))
@@ -353,6 +436,9 @@ function sessionRoute(escrow) {
   }
 }
 
+/** Filled in by main() before the server listens. */
+let routes = {}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP
 // ---------------------------------------------------------------------------------------------
@@ -380,6 +466,8 @@ async function handle(req, res) {
     }))
     return sendJson(res, 200, { realm: config.realm, recipient: config.recipient, routes: listing })
   }
+  if (path === '/stripe/payment_intents')
+    return sendJson(res, 200, { data: fakeStripe.paymentIntents.list() })
   const route = routes[path]
   if (!route) return sendJson(res, 404, { ok: false, error: 'not found' })
   if (!route.handler) return sendJson(res, 200, { ok: true, route: path })
@@ -412,8 +500,10 @@ async function main() {
   const remoteChainId = Number(await client.request({ method: 'eth_chainId' }))
   if (remoteChainId !== config.chainId)
     fail(`RPC ${config.rpcUrl} reports chain id ${remoteChainId}, expected ${config.chainId}`)
+  const setup = await setUp()
+  // After setUp(): both deployments come from dev account 8, one after the other.
   const escrow = config.escrow ?? (await deployEscrow())
-  routes['/tempo/session'] = sessionRoute(escrow)
+  routes = { ...setup.routes, '/tempo/session': sessionRoute(escrow) }
   await new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, resolve)
@@ -430,6 +520,13 @@ async function main() {
       recipient: config.recipient,
       feePayer: feePayer.address,
       escrow,
+      evm: {
+        token: setup.evmToken,
+        name: EVM_TOKEN.name,
+        version: EVM_TOKEN.version,
+        decimals: TOKEN_DECIMALS,
+      },
+      stripe: { networkId: 'mpp-local', paymentMethodTypes: ['card'] },
       routes: Object.keys(routes),
     })}\n`,
   )

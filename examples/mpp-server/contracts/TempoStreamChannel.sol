@@ -5,7 +5,7 @@
 // draft-tempo-session-00; deployed on the local anvil by server.mjs. Not audited; never deploy it
 // anywhere that holds real money.
 //
-// Build: node contracts/compile.mjs   (solc 0.8.30 via npm solc; writes TempoStreamChannel.json)
+// Build: node contracts/compile-escrow.mjs   (solc 0.8.30 via npm solc; writes TempoStreamChannel.json)
 pragma solidity 0.8.30;
 
 /// The two TIP-20 functions the escrow uses (TIP-20 tokens are ERC-20 compatible).

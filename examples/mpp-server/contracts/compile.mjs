@@ -1,88 +1,26 @@
-#!/usr/bin/env node
-// Compiles the test escrow TempoStreamChannel.sol with npm solc 0.8.30 (pinned in package.json)
-// and writes TempoStreamChannel.json (ABI + creation bytecode), after checking that the ABI is
-// exactly the legacy escrow ABI shipped by mppx (functions, events, errors, struct order).
-//
-//   node contracts/compile.mjs           # (re)write TempoStreamChannel.json
-//   node contracts/compile.mjs --check   # recompile; fail if the checked-in artifact differs
-import { createHash } from 'node:crypto'
+// Compiles Eip3009TestToken.sol with the pinned solc and writes Eip3009TestToken.bin (creation
+// bytecode, hex without 0x), both in the working directory. See README.md for the command.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import solc from 'solc'
-import { Session } from 'mppx-v1/tempo'
+import { createRequire } from 'node:module'
 
-const legacyAbi = Session.Chain.escrowAbi
-
-const here = dirname(fileURLToPath(import.meta.url))
-const SOURCE = 'TempoStreamChannel.sol'
-const ARTIFACT = join(here, 'TempoStreamChannel.json')
-const SETTINGS = {
-  optimizer: { enabled: true, runs: 200 },
-  evmVersion: 'cancun',
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+const require = createRequire(import.meta.url)
+const solc = require('solc')
+if (solc.version() !== '0.8.28+commit.7893614a.Emscripten.clang') {
+  throw new Error(`expected solc 0.8.28, got ${solc.version()}`)
 }
-
-const source = readFileSync(join(here, SOURCE), 'utf8')
-const output = JSON.parse(
-  solc.compile(
-    JSON.stringify({ language: 'Solidity', sources: { [SOURCE]: { content: source } }, settings: SETTINGS }),
-  ),
-)
+const input = {
+  language: 'Solidity',
+  sources: { 'Eip3009TestToken.sol': { content: readFileSync('Eip3009TestToken.sol', 'utf8') } },
+  settings: {
+    optimizer: { enabled: true, runs: 200 },
+    evmVersion: 'paris',
+    metadata: { bytecodeHash: 'none' },
+    outputSelection: { '*': { '*': ['evm.bytecode.object'] } },
+  },
+}
+const output = JSON.parse(solc.compile(JSON.stringify(input)))
 const errors = (output.errors ?? []).filter((e) => e.severity === 'error')
-if (errors.length > 0) {
-  for (const e of errors) process.stderr.write(`${e.formattedMessage}\n`)
-  process.exit(1)
-}
-const contract = output.contracts[SOURCE].TempoStreamChannel
-const artifact = {
-  contractName: 'TempoStreamChannel',
-  compiler: `solc ${solc.version()}`,
-  settings: { optimizer: SETTINGS.optimizer, evmVersion: SETTINGS.evmVersion },
-  sourceSha256: createHash('sha256').update(source).digest('hex'),
-  abi: contract.abi,
-  bytecode: `0x${contract.evm.bytecode.object}`,
-}
-
-// The ABI must match mppx's exactly: same entries with the same names, types, internal types,
-// indexed flags, tuple components (struct field order) and state mutability.
-function canonical(entry) {
-  const param = (p) => ({
-    name: p.name,
-    type: p.type,
-    ...(p.internalType !== undefined && { internalType: p.internalType }),
-    ...(p.indexed !== undefined && { indexed: p.indexed }),
-    ...(p.components && { components: p.components.map(param) }),
-  })
-  return JSON.stringify({
-    type: entry.type,
-    name: entry.name,
-    inputs: (entry.inputs ?? []).map(param),
-    outputs: (entry.outputs ?? []).map(param),
-    stateMutability: entry.stateMutability,
-    anonymous: entry.anonymous ?? false,
-  })
-}
-const want = legacyAbi.map(canonical).sort()
-const got = artifact.abi.map(canonical).sort()
-const missing = want.filter((e) => !got.includes(e))
-const extra = got.filter((e) => !want.includes(e))
-if (missing.length > 0 || extra.length > 0) {
-  process.stderr.write(
-    `ABI differs from mppx's legacy escrow ABI\n  missing: ${missing.join('\n           ')}\n  extra:   ${extra.join('\n           ')}\n`,
-  )
-  process.exit(1)
-}
-
-const text = `${JSON.stringify(artifact, null, 2)}\n`
-if (process.argv.includes('--check')) {
-  const checkedIn = readFileSync(ARTIFACT, 'utf8')
-  if (checkedIn !== text) {
-    process.stderr.write(`${ARTIFACT} is stale: run node contracts/compile.mjs\n`)
-    process.exit(1)
-  }
-  process.stdout.write(`${JSON.stringify({ ok: true, compiler: artifact.compiler, sourceSha256: artifact.sourceSha256 })}\n`)
-} else {
-  writeFileSync(ARTIFACT, text)
-  process.stdout.write(`wrote ${ARTIFACT} (${(artifact.bytecode.length - 2) / 2} bytes of creation code)\n`)
-}
+if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join('\n'))
+const bin = output.contracts['Eip3009TestToken.sol'].Eip3009TestToken.evm.bytecode.object
+writeFileSync('Eip3009TestToken.bin', bin + '\n')
+console.log(`wrote Eip3009TestToken.bin (${bin.length / 2} bytes)`)

@@ -66,7 +66,7 @@ final class InspectCommand implements Callable<Integer> {
       List<Challenge> live = new ArrayList<>();
       Instant now = Instant.now();
       for (Challenge challenge : challenges.valid()) {
-        if (challenge.isExpired(now, 5)) {
+        if (challenge.isExpired(now, Duration.ofSeconds(5))) {
           ObjectNode line = describe(challenge);
           line.put("payable", false);
           line.put("reason", "challenge expired");

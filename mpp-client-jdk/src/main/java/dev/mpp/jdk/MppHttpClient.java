@@ -110,6 +110,7 @@ public final class MppHttpClient extends HttpClient {
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
+    Objects.requireNonNull(handler, "handler");
     ReplayableBody body = await(ReplayableBody.of(request, maxBufferedBody));
     JdkExchange<T> exchange = exchange(request, body, handler, null);
     PaymentResult<HttpResponse<Payload<T>>> result;
@@ -134,13 +135,19 @@ public final class MppHttpClient extends HttpClient {
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushPromiseHandler) {
     Objects.requireNonNull(handler, "handler");
-    return ReplayableBody.of(request, maxBufferedBody)
-        .thenCompose(
-            body -> {
-              JdkExchange<T> exchange = exchange(request, body, handler, pushPromiseHandler);
-              return flow.executeAsync(context(request, body), exchange)
-                  .thenCompose(exchange::complete);
-            });
+    // Reading a body may block (a stream, a file), so it happens on the flow's executor.
+    CompletableFuture<ReplayableBody> read =
+        request.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(0L) == 0
+            ? ReplayableBody.of(request, maxBufferedBody)
+            : CompletableFuture.supplyAsync(
+                    () -> ReplayableBody.of(request, maxBufferedBody), flow.executor())
+                .thenCompose(body -> body);
+    return read.thenCompose(
+        body -> {
+          JdkExchange<T> exchange = exchange(request, body, handler, pushPromiseHandler);
+          return flow.executeAsync(context(request, body), exchange)
+              .thenCompose(exchange::complete);
+        });
   }
 
   private <T> JdkExchange<T> exchange(

@@ -18,13 +18,16 @@ public final class JdkLatencyBenchmark {
   public static void main(String[] args) throws Exception {
     PaidLatency.quietLogs();
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 3_000;
+    PaidLatency.SigningTimer timer = new PaidLatency.SigningTimer();
     try (Wallet wallet = PaidLatency.wallet()) {
       HttpClient plain = HttpClient.newHttpClient();
-      HttpClient paying = MppHttpClient.builder(plain, wallet).agent("bench").build();
+      HttpClient paying =
+          MppHttpClient.builder(plain, wallet).agent("bench").listener(timer).build();
       PaidLatency.run(
           "java.net.http (JDK " + Runtime.version().feature() + ")",
           url -> get(plain, url),
           url -> get(paying, url),
+          timer,
           iterations,
           System.out);
     }

@@ -25,6 +25,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -69,23 +71,35 @@ class MppHttpClientTest {
   }
 
   @Test
-  void sendAsyncSignsAndRecordsOnlyOnTheFlowExecutor() throws Exception {
+  void sendAsyncReadsTheBodySignsAndRecordsOnlyOnTheFlowExecutor() throws Exception {
     FakePayer payer = FakePayer.unlimited();
     HttpClient delegate = HttpClient.newBuilder().executor(clientThreads).build();
     MppHttpClient client = MppHttpClient.builder(delegate, payer).executor(flowThreads).build();
     Challenge challenge = Paywall.charge("ch-async", 25);
     server.enqueue(Paywall.paymentRequired(challenge));
     server.enqueue(Paywall.paid("async goods", "ref-async", challenge.id()));
+    List<String> readers = new CopyOnWriteArrayList<>();
+    HttpRequest request =
+        HttpRequest.newBuilder(url("/a"))
+            .POST(
+                BodyPublishers.ofInputStream(
+                    () -> {
+                      readers.add(Thread.currentThread().getName());
+                      return new ByteArrayInputStream(
+                          "slow stream".getBytes(StandardCharsets.UTF_8));
+                    }))
+            .build();
 
     HttpResponse<String> response =
-        client
-            .sendAsync(HttpRequest.newBuilder(url("/a")).build(), BodyHandlers.ofString())
-            .get(10, TimeUnit.SECONDS);
+        client.sendAsync(request, BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
 
     assertThat(response.body()).isEqualTo("async goods");
     assertThat(MppHttpClient.paymentRecord(response).map(PaymentRecord::state))
         .contains(PaymentState.PAID);
+    assertThat(readers).singleElement().asString().startsWith("flow-exec-");
     assertThat(payer.payingThreads()).hasSize(2).allMatch(name -> name.startsWith("flow-exec-"));
+    assertThat(server.takeRequest().getBody().utf8()).isEqualTo("slow stream");
+    assertThat(server.takeRequest().getBody().utf8()).isEqualTo("slow stream");
   }
 
   @Test

@@ -37,9 +37,19 @@ final class OkHttpExchange implements Exchange<Response> {
     return response.code();
   }
 
+  /**
+   * A receipt may come with a redirect the paid attempt followed (pay, then 302 to the content):
+   * when the final response has none, the redirects' are the paid exchange's.
+   */
   @Override
   public List<String> headers(Response response, String name) {
-    return response.headers(name);
+    List<String> values = response.headers(name);
+    for (Response prior = response.priorResponse();
+        values.isEmpty() && prior != null && name.equalsIgnoreCase("Payment-Receipt");
+        prior = prior.priorResponse()) {
+      values = prior.headers(name);
+    }
+    return values;
   }
 
   @Override

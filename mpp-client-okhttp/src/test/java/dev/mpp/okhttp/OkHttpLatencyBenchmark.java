@@ -18,17 +18,19 @@ public final class OkHttpLatencyBenchmark {
   public static void main(String[] args) throws Exception {
     PaidLatency.quietLogs();
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 3_000;
+    PaidLatency.SigningTimer timer = new PaidLatency.SigningTimer();
     try (Wallet wallet = PaidLatency.wallet()) {
       OkHttpClient plain = new OkHttpClient();
       OkHttpClient paying =
           plain
               .newBuilder()
-              .addInterceptor(MppInterceptor.builder(wallet).agent("bench").build())
+              .addInterceptor(MppInterceptor.builder(wallet).agent("bench").listener(timer).build())
               .build();
       PaidLatency.run(
           "OkHttp " + okhttp3.OkHttp.VERSION,
           url -> get(plain, url),
           url -> get(paying, url),
+          timer,
           iterations,
           System.out);
       plain.dispatcher().executorService().shutdown();

@@ -14,7 +14,11 @@ import java.util.Optional;
  */
 public interface Payer {
 
-  /** The {@code Accept-Payment} ranges this payer can pay, sent with first attempts. */
+  /**
+   * The {@code Accept-Payment} ranges this payer can pay, sent with first attempts. Called on the
+   * thread that starts each request (for {@link PaymentFlow#executeAsync} too), so it must be cheap
+   * and never block; a failure here only drops the header.
+   */
   AcceptPayment acceptPayment();
 
   /**

@@ -35,10 +35,11 @@ public interface PaymentAuthorization {
 
   /**
    * No money can have moved (the server rejected the credential before settlement, or sending was
-   * never attempted): release the reservation.
+   * never attempted): release the reservation. A payer that settled the payment itself (e.g. a
+   * broadcast transfer) knows better and keeps it counted instead, as unknown.
    *
    * @param reason why, e.g. the problem type
-   * @return the released record
+   * @return the record, released unless the payer knows money moved
    */
   PaymentRecord release(String reason);
 
@@ -67,7 +68,7 @@ public interface PaymentAuthorization {
         "credential rejected with "
             + httpStatus
             + " "
-            + (problem == null ? "(no problem details)" : type.uri());
+            + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"));
     return httpStatus == 402 && type.provesNoSettlement() ? release(reason) : markUnknown(reason);
   }
 }

@@ -8,10 +8,12 @@ import dev.mpp.client.wire.Problem;
 import dev.mpp.client.wire.ProblemType;
 import dev.mpp.client.wire.Receipt;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,6 +161,9 @@ public final class PaymentFlow {
         authorization = authorize(context, exchange, response);
       } catch (MppException e) {
         return refuse(context, exchange, response, e);
+      } catch (RuntimeException | Error e) {
+        exchange.discard(response);
+        throw e;
       }
       exchange.discard(response);
       Map<String, String> headers = paidHeaders(context, authorization);
@@ -243,8 +249,7 @@ public final class PaymentFlow {
         .thenCompose(
             upfront -> {
               if (upfront == null) {
-                return exchange
-                    .sendAsync(firstHeaders(context))
+                return sendAsync(exchange, firstHeaders(context))
                     .thenCompose(
                         response -> continueAsync(context, exchange, response, 1, false, false));
               }
@@ -254,7 +259,7 @@ public final class PaymentFlow {
                   .callAsync(
                       () -> {
                         sends.incrementAndGet();
-                        return exchange.sendAsync(headers);
+                        return sendAsync(exchange, headers);
                       })
                   .handleAsync(
                       (paid, error) -> {
@@ -271,6 +276,16 @@ public final class PaymentFlow {
                       executor)
                   .thenCompose(future -> future);
             });
+  }
+
+  /** An adapter that throws instead of returning a failed future still yields a future. */
+  private static <R> CompletableFuture<R> sendAsync(
+      Exchange<R> exchange, Map<String, String> headers) {
+    try {
+      return Objects.requireNonNull(exchange.sendAsync(headers), "sendAsync returned null");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private <R> CompletableFuture<PaymentResult<R>> continueAsync(
@@ -317,13 +332,19 @@ public final class PaymentFlow {
       boolean recovered) {
     Map<String, String> headers = paidHeaders(context, authorization);
     AtomicInteger sends = new AtomicInteger();
-    return retryFor(context, headers)
-        .callAsync(
-            () -> {
-              sends.incrementAndGet();
-              return exchange.sendAsync(headers);
-            })
-        .handleAsync(
+    CompletableFuture<R> sent;
+    try {
+      sent =
+          retryFor(context, headers)
+              .callAsync(
+                  () -> {
+                    sends.incrementAndGet();
+                    return sendAsync(exchange, headers);
+                  });
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handleAsync(
             (paid, error) -> {
               if (error != null) {
                 throw unknown(context, authorization, unwrap(error));
@@ -351,9 +372,14 @@ public final class PaymentFlow {
           case KNOWN_ORIGINS -> knownOrigins.contains(context.origin());
         };
     if (advertise) {
-      AcceptPayment accept = payer.acceptPayment();
-      if (!accept.ranges().isEmpty()) {
-        return Map.of("Accept-Payment", accept.toString());
+      try {
+        AcceptPayment accept = payer.acceptPayment();
+        if (accept != null && !accept.ranges().isEmpty()) {
+          return Map.of("Accept-Payment", accept.toString());
+        }
+      } catch (RuntimeException e) {
+        // Accept-Payment only helps the server choose; its absence never blocks a request.
+        log.warn("payer could not list its Accept-Payment ranges: {}", e.toString());
       }
     }
     return Map.of();
@@ -367,7 +393,7 @@ public final class PaymentFlow {
       // Keeps a transport-level resend of this paid request from acting twice server-side.
       headers.put("Idempotency-Key", UUID.randomUUID().toString());
     }
-    return headers;
+    return Collections.unmodifiableMap(headers);
   }
 
   private TransportRetry retryFor(PaymentContext context, Map<String, String> headers) {
@@ -396,7 +422,11 @@ public final class PaymentFlow {
       throw new PaymentRefusedException(
           ErrorCode.NO_PAYMENT_CHALLENGE, "402 response carries no Payment challenge");
     }
-    String issuer = Origins.of(exchange.url(response));
+    URI responseUrl = exchange.url(response);
+    String issuer =
+        responseUrl == null || responseUrl.getScheme() == null || responseUrl.getHost() == null
+            ? "an unknown origin"
+            : Origins.of(responseUrl);
     if (!issuer.equals(context.origin())) {
       throw new PaymentRefusedException(
           ErrorCode.CROSS_ORIGIN,
@@ -412,11 +442,20 @@ public final class PaymentFlow {
           "request body cannot be sent again for the paid retry; use a replayable body");
     }
     List<Challenge> offers = payable(context, challenges.valid());
-    PaymentAuthorization authorization = payer.authorize(context, offers);
+    PaymentAuthorization authorization = payer.authorize(context, List.copyOf(offers));
+    if (authorization == null) {
+      throw new PaymentFailedException(ErrorCode.RAIL_FAILED, "payer returned no authorization");
+    }
     if (!offers.contains(authorization.challenge())) {
       authorization.release("payer answered a challenge that was not offered");
       throw new PaymentFailedException(
           ErrorCode.RAIL_FAILED, "payer answered a challenge that was not offered");
+    }
+    if (!isSafeCredentialHeader(authorization.authorizationHeader())) {
+      authorization.release("payer built an unusable Authorization header; nothing was sent");
+      throw new ProtocolException(
+          ErrorCode.UNSAFE_HEADER_VALUE,
+          "payer built an Authorization header that is not 'Payment <token>' in visible ASCII");
     }
     Challenge chosen = authorization.challenge();
     String rationale = authorization.record().rationale();
@@ -430,6 +469,23 @@ public final class PaymentFlow {
     notify(l -> l.offerChosen(context, chosen, rationale));
     notify(l -> l.credentialCreated(context, chosen));
     return authorization;
+  }
+
+  /**
+   * {@code Payment <base64url>} in visible ASCII only: anything else could split the request (CR,
+   * LF) or be rejected by the HTTP library after the payer already reserved the amount.
+   */
+  private static boolean isSafeCredentialHeader(String value) {
+    if (value == null || !value.startsWith("Payment ") || value.length() == "Payment ".length()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkTransport(PaymentContext context) {
@@ -452,7 +508,7 @@ public final class PaymentFlow {
     int expired = 0;
     int mismatched = 0;
     for (Challenge challenge : valid) {
-      if (challenge.isExpired(now, clockSkew.toSeconds())) {
+      if (challenge.isExpired(now, clockSkew)) {
         expired++;
       } else if (challenge.digest().map(d -> !d.matches(body)).orElse(false)) {
         mismatched++;
@@ -516,7 +572,7 @@ public final class PaymentFlow {
           "credential rejected with "
               + status
               + " "
-              + (problem == null ? "(no problem details)" : type.uri())
+              + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"))
               + (resent ? " after a transport resend" : "");
       PaymentRecord record =
           resent && !channelGone
@@ -525,7 +581,11 @@ public final class PaymentFlow {
       log.debug("challenge {}: {}", authorization.challenge().id(), reason);
       notify(l -> l.rejected(context, record, problem));
       boolean fresh = type == ProblemType.INVALID_CHALLENGE || type == ProblemType.PAYMENT_EXPIRED;
-      boolean tryAgain = status == 402 && type.provesNoSettlement() && !resent && fresh;
+      // The payer may know better than the problem type (e.g. a push it settled itself, or a
+      // session voucher the server still holds): only a record it actually released allows paying
+      // again.
+      boolean released = record.state() == PaymentState.RELEASED;
+      boolean tryAgain = status == 402 && released && fresh;
       return new Outcome<>(new PaymentResult<>(paid, record, problem), tryAgain, channelGone);
     }
     PaymentRecord record =
@@ -538,8 +598,9 @@ public final class PaymentFlow {
   private static <R> Problem problemOf(Exchange<R> exchange, R response) {
     try {
       byte[] body = exchange.peekBody(response, Problem.MAX_BYTES);
-      return body.length == 0 ? null : Problem.parse(body);
-    } catch (IOException | ProtocolException e) {
+      return body == null || body.length == 0 ? null : Problem.parse(body);
+    } catch (IOException | RuntimeException e) {
+      // Without readable problem details the rejection counts as "money may have moved".
       return null;
     }
   }
@@ -551,7 +612,8 @@ public final class PaymentFlow {
     PaymentRecord record = authorization.markUnknown(reason);
     log.debug("challenge {}: {}", authorization.challenge().id(), reason);
     notify(l -> l.outcomeUnknown(context, record));
-    return new PaymentOutcomeUnknownException(reason, record, cause);
+    return new PaymentOutcomeUnknownException(
+        reason, record, RedactedCause.scrub(cause, authorization.authorizationHeader()));
   }
 
   private <R> PaymentResult<R> refuse(
@@ -565,10 +627,10 @@ public final class PaymentFlow {
     throw error;
   }
 
-  private void notify(java.util.function.Consumer<PaymentListener> event) {
+  private void notify(Consumer<PaymentListener> event) {
     try {
       event.accept(listener);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       log.warn("payment listener failed: {}", e.toString());
     }
   }
@@ -649,7 +711,11 @@ public final class PaymentFlow {
       return this;
     }
 
-    /** How far clocks may disagree when checking {@code expires} (default 5 s). */
+    /**
+     * How far clocks may disagree when checking {@code expires} (default 5 s). A challenge that
+     * expires within this margin of now counts as expired and is never paid; see {@link
+     * Challenge#isExpired}.
+     */
     public Builder clockSkew(Duration skew) {
       if (skew.isNegative()) {
         throw new ConfigurationException(
@@ -666,14 +732,15 @@ public final class PaymentFlow {
     }
 
     /**
-     * How many payments one logical request may make, 1 to 3 (default 1). Extra attempts happen
-     * only after a rejection that proves no money moved ({@code invalid-challenge}, {@code
-     * payment-expired}).
+     * How many payments one logical request may make, 1 or 2 (default 1). The second attempt
+     * happens only after the server rejected the first credential with {@code invalid-challenge} or
+     * {@code payment-expired}, which prove that no money moved, and answers the fresh challenge of
+     * that rejection.
      */
     public Builder maxPaymentAttempts(int attempts) {
-      if (attempts < 1 || attempts > 3) {
+      if (attempts < 1 || attempts > 2) {
         throw new ConfigurationException(
-            ErrorCode.INVALID_CONFIGURATION, "maxPaymentAttempts must be 1 to 3");
+            ErrorCode.INVALID_CONFIGURATION, "maxPaymentAttempts must be 1 or 2");
       }
       this.maxPaymentAttempts = attempts;
       return this;

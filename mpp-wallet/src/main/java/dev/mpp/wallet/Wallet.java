@@ -606,7 +606,7 @@ public final class Wallet implements Payer, AutoCloseable {
       throw new PaymentFailedException(ErrorCode.RAIL_FAILED, reason, e);
     }
     return new WalletAuthorization(
-        option.challenge, header, payment.reference(), record, ledger, clock);
+        option.challenge, header, payment.reference(), payment.settled(), record, ledger, clock);
   }
 
   private PaymentRecord move(PaymentRecord record, PaymentState state, String detail) {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A reserved, signed payment. The first outcome reported moves the ledger record; later reports
- * return that record unchanged, so a confused caller can never settle a released payment.
+ * return that record unchanged, so a confused caller can never settle a released payment. A payment
+ * the rail already settled (a mined push transaction) is never released: a rejection marks it
+ * unknown, so it keeps counting until reconciled.
  */
 final class WalletAuthorization implements PaymentAuthorization {
   private static final Logger log = LoggerFactory.getLogger(WalletAuthorization.class);
@@ -21,6 +23,7 @@ final class WalletAuthorization implements PaymentAuthorization {
   private final Challenge challenge;
   private final String header;
   private final String railReference;
+  private final boolean settledByRail;
   private final LedgerStore ledger;
   private final Clock clock;
   private final PaymentRecord reserved;
@@ -31,12 +34,14 @@ final class WalletAuthorization implements PaymentAuthorization {
       Challenge challenge,
       String header,
       String railReference,
+      boolean settledByRail,
       PaymentRecord reserved,
       LedgerStore ledger,
       Clock clock) {
     this.challenge = challenge;
     this.header = header;
     this.railReference = railReference;
+    this.settledByRail = settledByRail;
     this.reserved = reserved;
     this.current = reserved;
     this.ledger = ledger;
@@ -80,8 +85,24 @@ final class WalletAuthorization implements PaymentAuthorization {
 
   @Override
   public PaymentRecord release(String reason) {
-    return finish(
-        PaymentState.RELEASED, null, null, Objects.requireNonNullElse(reason, "released"));
+    String why = Objects.requireNonNullElse(reason, "released");
+    if (settledByRail) {
+      // The rail settled before the credential was sent (a pushed transaction): a server
+      // rejection cannot undo that, so the amount stays counted until someone reconciles it. A
+      // reference alone proves nothing: an unsponsored pull knows its hash before the server
+      // broadcasts anything.
+      log.warn(
+          "challenge {}: {}, but the rail already settled {}; kept as unknown until reconciled",
+          challenge.id(),
+          why,
+          railReference);
+      return finish(
+          PaymentState.UNKNOWN,
+          railReference,
+          null,
+          why + "; the rail had already settled " + railReference + " before sending");
+    }
+    return finish(PaymentState.RELEASED, null, null, why);
   }
 
   @Override

@@ -271,7 +271,7 @@ class CheapestRailAcceptanceTest {
     assertThat(record.chainId()).isEqualTo(8453L);
     assertThat(record.rationale())
         .contains("#1 stripe/charge (challenge stripe-30c) via stripe: costlier")
-        .contains("0.30 usd + 0.31 usd fee = 0.61 usd");
+        .contains("0.30 usd in stripe:usd + 0.31 usd fee = 0.61 usd");
     ObjectNode payload = received.get(0).payload();
     assertThat(payload.get("type").asText()).isEqualTo("authorization");
     assertThat(payload.get("value").asText()).isEqualTo("450000");
@@ -289,7 +289,7 @@ class CheapestRailAcceptanceTest {
     assertThat(record.method()).isEqualTo("evm");
     assertThat(record.rationale())
         .contains("#1 tempo/charge (challenge tempo-40c-unsponsored) via tempo: costlier")
-        .contains("0.40 usd + 0.002 usd fee = 0.402 usd");
+        .contains("+ 0.002 usd fee = 0.402 usd");
   }
 
   @Test

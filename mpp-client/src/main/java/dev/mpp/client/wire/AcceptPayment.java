@@ -55,18 +55,28 @@ public record AcceptPayment(List<AcceptPayment.Range> ranges) {
           && (this.intent.equals("*") || this.intent.equals(intent));
     }
 
+    /** The range as written in the header, e.g. {@code stripe/charge;q=0.25}. */
     @Override
     public String toString() {
       String base = method + "/" + intent;
       if (weight == 1000) {
         return base;
       }
-      String q = String.format("%d.%03d", weight / 1000, weight % 1000).replaceAll("0+$", "");
-      return base + ";q=" + (q.endsWith(".") ? q.substring(0, q.length() - 1) : q);
+      StringBuilder q = new StringBuilder(base).append(";q=0");
+      if (weight > 0) {
+        String thousandths = Integer.toString(1000 + weight).substring(1); // zero-padded
+        q.append('.').append(thousandths.replaceFirst("0+$", ""));
+      }
+      return q.toString();
+    }
+
+    /** How many of method and intent are named rather than {@code *}. */
+    int specificity() {
+      return (method.equals("*") ? 0 : 1) + (intent.equals("*") ? 0 : 1);
     }
   }
 
-  /** Builds a header accepting each {@code method/intent} pair at q=1. */
+  /** Builds a header from ranges, in the order given. */
   public static AcceptPayment of(Collection<Range> ranges) {
     return new AcceptPayment(new ArrayList<>(ranges));
   }
@@ -89,15 +99,16 @@ public record AcceptPayment(List<AcceptPayment.Range> ranges) {
       if (slash < 0) {
         throw malformed("range must be method/intent");
       }
+      if (parts.length > 2) {
+        throw malformed("a range takes at most one parameter, q");
+      }
       int weight = 1000;
-      boolean seenQ = false;
-      for (int i = 1; i < parts.length; i++) {
-        String param = parts[i].strip();
+      if (parts.length == 2) {
+        String param = parts[1].strip();
         int eq = param.indexOf('=');
-        if (eq < 0 || !param.substring(0, eq).strip().equalsIgnoreCase("q") || seenQ) {
-          throw malformed("only one q parameter is allowed per range");
+        if (eq < 0 || !param.substring(0, eq).strip().equalsIgnoreCase("q")) {
+          throw malformed("the only range parameter is q=<weight>");
         }
-        seenQ = true;
         String q = param.substring(eq + 1).strip();
         if (!QVALUE.matcher(q).matches()) {
           throw malformed("q must be 0 to 1 with at most three decimals");
@@ -121,22 +132,23 @@ public record AcceptPayment(List<AcceptPayment.Range> ranges) {
   }
 
   /**
-   * The weight the client gives {@code method/intent}: from the most specific matching range, 0
-   * when none matches.
+   * The weight, in thousandths, the client gives {@code method/intent}; 0 when no range matches.
+   * Ranked as {@code mppx} ranks them, so that client and server agree: the matching range naming
+   * the most of method and intent wins, then the higher weight, then the earlier range.
    */
   public int weightOf(String method, String intent) {
-    int best = -1;
-    int weight = 0;
+    Range best = null;
     for (Range range : ranges) {
-      if (range.matches(method, intent)) {
-        int specificity = (range.method.equals("*") ? 0 : 2) + (range.intent.equals("*") ? 0 : 1);
-        if (specificity > best) {
-          best = specificity;
-          weight = range.weight;
-        }
+      if (!range.matches(method, intent)) {
+        continue;
+      }
+      if (best == null
+          || range.specificity() > best.specificity()
+          || (range.specificity() == best.specificity() && range.weight > best.weight)) {
+        best = range;
       }
     }
-    return weight;
+    return best == null ? 0 : best.weight;
   }
 
   /** The normalized header value, e.g. {@code stripe/charge;q=0.25, *}{@code /session;q=0}. */

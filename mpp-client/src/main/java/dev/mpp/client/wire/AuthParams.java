@@ -152,12 +152,25 @@ final class AuthParams {
     }
   }
 
+  /**
+   * Reads a quoted-string, unescaping quoted-pairs. A backslash followed by {@code u} and four hex
+   * digits is decoded as that UTF-16 unit too, because the reference implementation ({@code mppx})
+   * writes characters above Latin-1 that way; no conforming sender escapes a plain {@code u}, so
+   * the two readings never disagree in practice. A control character makes the value invalid, but
+   * the scan still continues to the closing quote so that the next list element is found where it
+   * really starts.
+   */
   private String readQuoted(Entry target) {
     StringBuilder out = new StringBuilder();
+    boolean bad = false;
     i++; // opening quote
     while (i < s.length()) {
       char c = s.charAt(i++);
       if (c == '"') {
+        if (bad) {
+          skipPastComma();
+          return null;
+        }
         return out.toString();
       }
       if (c == '\\') {
@@ -165,17 +178,43 @@ final class AuthParams {
           break;
         }
         c = s.charAt(i++);
+        if (c == 'u' && isHex4(i)) {
+          out.append((char) Integer.parseInt(s, i, i + 4, 16));
+          i += 4;
+          continue;
+        }
       }
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        target.fail("control character in quoted-string");
-        skipPastComma();
-        return null;
+      if (isControl(c)) {
+        if (!bad) {
+          target.fail("control character in quoted-string");
+        }
+        bad = true;
+        continue;
       }
       out.append(c);
     }
     target.fail("unterminated quoted-string");
     i = s.length();
     return null;
+  }
+
+  private boolean isHex4(int at) {
+    if (at + 4 > s.length()) {
+      return false;
+    }
+    for (int k = at; k < at + 4; k++) {
+      char c = s.charAt(k);
+      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** CTL characters except HTAB, which RFC 9110 allows in quoted-strings. */
+  static boolean isControl(char c) {
+    return (c < 0x20 && c != '\t') || c == 0x7f;
   }
 
   private String readToken() {

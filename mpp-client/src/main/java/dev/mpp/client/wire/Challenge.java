@@ -2,6 +2,7 @@ package dev.mpp.client.wire;
 
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.ProtocolException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,12 @@ public final class Challenge {
   private static final Pattern METHOD = Pattern.compile("[a-z][a-z0-9:_-]*");
   private static final Pattern INTENT = Pattern.compile("[A-Za-z0-9-]+");
 
+  /** RFC 3339 {@code date-time}: seconds required, offset {@code Z} or {@code ±hh:mm}. */
+  private static final Pattern RFC3339 =
+      Pattern.compile(
+          "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?"
+              + "([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
   private final String id;
   private final String realm;
   private final String method;
@@ -40,11 +47,11 @@ public final class Challenge {
   private final String opaque;
 
   private Challenge(Builder b) {
-    this.id = require(b.id, "id");
+    this.id = text(require(b.id, "id"), "id");
     if (id.isEmpty()) {
       throw malformed("id must not be empty");
     }
-    this.realm = require(b.realm, "realm");
+    this.realm = text(require(b.realm, "realm"), "realm");
     this.method = require(b.method, "method");
     if (!METHOD.matcher(method).matches()) {
       throw malformed("method must match [a-z][a-z0-9:_-]*");
@@ -56,10 +63,20 @@ public final class Challenge {
     this.request = PaymentRequest.decode(require(b.request, "request"));
     this.expiresRaw = b.expires;
     this.expires = b.expires == null ? null : parseTimestamp(b.expires);
-    this.description = b.description;
-    this.digestRaw = b.digest;
+    this.description = b.description == null ? null : text(b.description, "description");
+    this.digestRaw = b.digest == null ? null : text(b.digest, "digest");
     this.digest = b.digest == null ? null : BodyDigest.parse(b.digest);
-    this.opaque = b.opaque;
+    this.opaque = b.opaque == null ? null : text(b.opaque, "opaque");
+  }
+
+  /** Control characters could never travel in a header, and CR/LF would split one. */
+  private static String text(String value, String name) {
+    for (int i = 0; i < value.length(); i++) {
+      if (AuthParams.isControl(value.charAt(i))) {
+        throw malformed("parameter '" + name + "' contains a control character");
+      }
+    }
+    return value;
   }
 
   private static String require(String value, String name) {
@@ -79,6 +96,9 @@ public final class Challenge {
    * @throws ProtocolException if the text is not an RFC 3339 date-time with offset
    */
   static Instant parseTimestamp(String text) {
+    if (!RFC3339.matcher(text).matches()) {
+      throw malformed("expires is not an RFC 3339 date-time");
+    }
     try {
       return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(
           text.toUpperCase(Locale.ROOT), Instant::from);
@@ -248,14 +268,34 @@ public final class Challenge {
   }
 
   /**
-   * Whether the challenge has expired at {@code now}, allowing {@code skewSeconds} for clocks that
-   * disagree. A challenge without {@code expires} never expires here.
+   * Whether the challenge must be treated as expired at {@code now}. The margin works against
+   * paying: a challenge that expires within {@code margin} of {@code now} already counts as
+   * expired, so that a server whose clock runs ahead, or a slow paid retry, never receives a
+   * credential for a challenge it considers expired. A challenge without {@code expires} never
+   * expires here.
+   *
+   * @param now the current time
+   * @param margin the clock-skew allowance, not negative
    */
-  public boolean isExpired(Instant now, long skewSeconds) {
-    return expires != null && !now.minusSeconds(skewSeconds).isBefore(expires);
+  public boolean isExpired(Instant now, Duration margin) {
+    return expires != null && !now.plus(margin).isBefore(expires);
   }
 
-  /** Serializes as a {@code WWW-Authenticate} field value (all values as quoted-strings). */
+  /**
+   * {@link #isExpired(Instant, Duration)} with the margin in whole seconds.
+   *
+   * @param now the current time
+   * @param marginSeconds the clock-skew allowance in seconds, not negative
+   */
+  public boolean isExpired(Instant now, long marginSeconds) {
+    return isExpired(now, Duration.ofSeconds(marginSeconds));
+  }
+
+  /**
+   * Serializes as a {@code WWW-Authenticate} field value. Every value is a quoted-string;
+   * characters outside printable ASCII are written as a backslash, {@code u} and four hex digits,
+   * the form {@code mppx} writes and reads, so that the value is legal in every HTTP library.
+   */
   public String toHeaderValue() {
     StringBuilder out = new StringBuilder("Payment ");
     appendParam(out, "id", id);
@@ -281,11 +321,18 @@ public final class Challenge {
 
   private static void appendParam(StringBuilder out, String name, String value) {
     out.append(name).append("=\"");
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       if (c == '"' || c == '\\') {
-        out.append('\\');
+        out.append('\\').append(c);
+      } else if (c == '\t' || (c >= 0x20 && c < 0x7f)) {
+        out.append(c);
+      } else {
+        out.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4) {
+          out.append(Character.forDigit((c >> shift) & 0xf, 16));
+        }
       }
-      out.append(c);
     }
     out.append("\", ");
   }

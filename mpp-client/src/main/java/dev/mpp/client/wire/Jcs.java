@@ -67,6 +67,7 @@ public final class Jcs {
     }
   }
 
+  /** ECMAScript JSON.stringify string escaping, as RFC 8785 §3.2.2.2 requires. */
   private static void writeString(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -80,8 +81,12 @@ public final class Jcs {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
+          if (c < 0x20 || isLoneSurrogate(s, i)) {
+            // Lone surrogates are escaped as ECMAScript's well-formed JSON.stringify does.
+            out.append("\\u");
+            for (int shift = 12; shift >= 0; shift -= 4) {
+              out.append(Character.forDigit((c >> shift) & 0xf, 16));
+            }
           } else {
             out.append(c);
           }
@@ -89,6 +94,17 @@ public final class Jcs {
       }
     }
     out.append('"');
+  }
+
+  private static boolean isLoneSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    if (Character.isLowSurrogate(c)) {
+      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+    }
+    return false;
   }
 
   /**
@@ -107,15 +123,14 @@ public final class Jcs {
       out.append('-');
       value = -value;
     }
-    BigDecimal shortest = shortestRoundTrip(value);
-    String digits = shortest.unscaledValue().toString();
-    // strip trailing zeros from the digit string; they only move the exponent
-    int k = digits.length();
-    while (k > 1 && digits.charAt(k - 1) == '0') {
-      k--;
+    if (value < 0x1p53 && value == Math.rint(value)) {
+      // Integers below 2^53 are exact and print as themselves: the common case, made cheap.
+      return out.append((long) value).toString();
     }
-    digits = digits.substring(0, k);
-    // value = 0.d1d2...dk × 10^n
+    BigDecimal shortest = shortestRoundTrip(value).stripTrailingZeros();
+    String digits = shortest.unscaledValue().toString();
+    int k = digits.length();
+    // value = 0.d1d2...dk × 10^n, the n of ECMA-262 Number::toString
     int n = shortest.precision() - shortest.scale();
     if (k <= n && n <= 21) {
       out.append(digits).append("0".repeat(n - k));
@@ -134,15 +149,64 @@ public final class Jcs {
     return out.toString();
   }
 
-  /** The closest decimal with the fewest significant digits that parses back to {@code value}. */
+  /**
+   * The decimal with the fewest significant digits that reads back as {@code value}; among two such
+   * decimals the one closer to {@code value}, and on a tie the one with an even last digit
+   * (ECMA-262 §6.1.6.1.20). Any round-tripping decimal of k digits lies between the k-digit
+   * decimals just below and just above the exact value, so only those two need checking; looking
+   * only at the nearest one misses the shorter form where the rounding interval is lopsided (at
+   * powers of two).
+   */
   private static BigDecimal shortestRoundTrip(double value) {
     BigDecimal exact = new BigDecimal(value);
-    for (int precision = 1; precision <= 17; precision++) {
-      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      if (candidate.doubleValue() == value) {
-        return candidate;
+    // The exact expansion can have hundreds of digits; truncating it once to 20 keeps every
+    // truncation to 17 or fewer digits exact, and `tail` remembers whether anything was cut.
+    BigDecimal head = exact.round(new MathContext(20, RoundingMode.DOWN));
+    boolean tail = head.compareTo(exact) != 0;
+    // If k digits can round-trip, so can k + 1 (the same decimal with a trailing zero lies
+    // between the (k + 1)-digit neighbours), so the shortest length can be found by bisection.
+    int lo = 1;
+    int hi = 17;
+    BigDecimal best = null;
+    while (lo <= hi) {
+      int precision = (lo + hi) >>> 1;
+      BigDecimal found = roundTripping(value, exact, head, tail, precision);
+      if (found != null) {
+        best = found;
+        hi = precision - 1;
+      } else {
+        lo = precision + 1;
       }
     }
-    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    if (best == null) {
+      throw new AssertionError("17 significant digits always identify a double");
+    }
+    return best;
+  }
+
+  /** The {@code precision}-digit decimal that reads back as {@code value}, or null if none does. */
+  private static BigDecimal roundTripping(
+      double value, BigDecimal exact, BigDecimal head, boolean tail, int precision) {
+    BigDecimal below = head.round(new MathContext(precision, RoundingMode.DOWN));
+    boolean exactHere = !tail && below.compareTo(head) == 0;
+    BigDecimal above = exactHere ? below : below.add(below.ulp());
+    boolean belowOk = readsBackAs(below, value);
+    boolean aboveOk = !exactHere && readsBackAs(above, value);
+    if (belowOk && aboveOk) {
+      int cmp = exact.subtract(below).compareTo(above.subtract(exact));
+      if (cmp != 0) {
+        return cmp < 0 ? below : above;
+      }
+      return lastDigitEven(below) ? below : above;
+    }
+    return belowOk ? below : aboveOk ? above : null;
+  }
+
+  private static boolean readsBackAs(BigDecimal decimal, double value) {
+    return Double.parseDouble(decimal.toString()) == value;
+  }
+
+  private static boolean lastDigitEven(BigDecimal decimal) {
+    return !decimal.unscaledValue().testBit(0);
   }
 }

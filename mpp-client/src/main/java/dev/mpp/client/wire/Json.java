@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** The one JSON configuration for wire data: strict, duplicate keys rejected, exact numbers. */
 final class Json {
@@ -23,12 +27,29 @@ final class Json {
 
   private Json() {}
 
-  /** Parses UTF-8 JSON that must be an object; returns null when it is not valid JSON object. */
+  /**
+   * Parses JSON that must be an object in well-formed UTF-8 (RFC 8259 §8.1: no other encoding, no
+   * byte order mark); returns null otherwise. Never throws on bad input: callers turn null into
+   * their own typed error.
+   */
   static ObjectNode parseObject(byte[] utf8) {
+    String text;
     try {
-      JsonNode node = MAPPER.readTree(utf8);
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(utf8))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(text);
       return node instanceof ObjectNode object ? object : null;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Jackson reports limit violations (depth, number length) as exceptions of its own.
       return null;
     }
   }

@@ -68,7 +68,7 @@ public final class Problem {
   /** The HTTP status the server put in the body. */
   public Optional<Integer> status() {
     JsonNode status = json.get("status");
-    return status != null && status.canConvertToInt()
+    return status != null && status.isIntegralNumber() && status.canConvertToInt()
         ? Optional.of(status.intValue())
         : Optional.empty();
   }

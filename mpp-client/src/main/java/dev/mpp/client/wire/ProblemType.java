@@ -25,6 +25,8 @@ public enum ProblemType {
   BAD_REQUEST("bad-request", true),
   /** The payer must act (e.g. complete 3-D Secure) before the payment can proceed. */
   PAYMENT_ACTION_REQUIRED("payment-action-required", false),
+  /** The server failed while verifying or settling ({@code mppx} sends it with a 500). */
+  INTERNAL_PAYMENT_ERROR("internal-payment-error", false),
   /** Session: the voucher or close signature did not verify (rejected before acceptance). */
   SESSION_INVALID_SIGNATURE("session/invalid-signature", true),
   /** Session: the voucher's signer is not authorized for the channel. */

@@ -3,6 +3,7 @@ package dev.mpp.testkit.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -37,8 +38,31 @@ public final class LocalMppServer implements AutoCloseable {
   /** The account Tempo routes pay. */
   public static final DevAccount RECIPIENT = DevAccount.get(9);
 
-  /** The account that sponsors fees on {@link ServerRoute#TEMPO_SPONSORED}. */
+  /**
+   * The account that sponsors fees on {@link ServerRoute#TEMPO_SPONSORED}; it also deploys {@link
+   * #EVM_TOKEN} and settles {@link ServerRoute#EVM_CHARGE} authorizations.
+   */
   public static final DevAccount FEE_PAYER = DevAccount.get(8);
+
+  /**
+   * The EIP-3009 test token ({@code examples/mpp-server/contracts/Eip3009TestToken.sol}, 6
+   * decimals, EIP-712 domain name {@value #EVM_TOKEN_NAME}, version {@value #EVM_TOKEN_VERSION})
+   * the server deploys at startup through anvil's CREATE2 deployer, so its address never changes.
+   * Dev accounts 0-7 each hold {@link #EVM_TOKEN_GRANT} base units of it.
+   */
+  public static final String EVM_TOKEN = "0xd2ef8CB9B40299D76a064c3eE58e19463d6Daf1C";
+
+  /** The EIP-712 domain name of {@link #EVM_TOKEN}. */
+  public static final String EVM_TOKEN_NAME = "Test USD";
+
+  /** The EIP-712 domain version of {@link #EVM_TOKEN}. */
+  public static final String EVM_TOKEN_VERSION = "1";
+
+  /** What each of dev accounts 0-7 holds of {@link #EVM_TOKEN} after startup (10^6 tokens). */
+  public static final BigInteger EVM_TOKEN_GRANT = BigInteger.TEN.pow(12);
+
+  /** The Stripe {@code networkId} of {@link ServerRoute#STRIPE_CHARGE}. */
+  public static final String STRIPE_NETWORK_ID = "mpp-local";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
@@ -110,6 +134,10 @@ public final class LocalMppServer implements AutoCloseable {
     int port = ready.path("port").asInt(-1);
     if (port <= 0 || port > 65535) {
       throw process.failStartup("ready line has no valid port: " + ready, null);
+    }
+    String token = ready.path("evm").path("token").asText();
+    if (!token.equals(EVM_TOKEN)) {
+      throw process.failStartup("server deployed the EVM test token at " + token, null);
     }
     String escrow = ready.path("escrow").asText("");
     if (!escrow.matches("0x[0-9a-fA-F]{40}")) {

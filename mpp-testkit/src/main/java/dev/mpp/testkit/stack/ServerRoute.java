@@ -20,6 +20,11 @@ public enum ServerRoute {
   TEMPO_SPONSORED("/tempo/sponsored", Offer.tempo(LocalChain.PATH_USD, 20_000)),
   /** Zero-amount Tempo charge, paid with an EIP-712 proof credential. */
   TEMPO_ZERO("/tempo/zero", Offer.tempo(LocalChain.PATH_USD, 0)),
+  /**
+   * Tempo charge of 0.005 pathUSD whose challenges expire {@link #EXPIRING_SECONDS} seconds after
+   * issue, for tests of expired credentials.
+   */
+  TEMPO_EXPIRING("/tempo/expiring", Offer.tempo(LocalChain.PATH_USD, 5_000)),
   /** Three offers in one 402, in this order: tempo pathUSD, tempo AlphaUSD, test usd. */
   MULTI(
       "/multi",
@@ -29,12 +34,27 @@ public enum ServerRoute {
   /** Custom method {@code test}: credential payload {@code {"mac": hex HMAC}}; no chain. */
   TEST_CHARGE("/test/charge", Offer.test(1)),
   /**
+   * EVM charge of 0.05 {@link LocalMppServer#EVM_TOKEN} (6 decimals): an EIP-3009 {@code
+   * transferWithAuthorization} signature, settled on chain by {@link LocalMppServer#FEE_PAYER}.
+   */
+  EVM_CHARGE("/evm/charge", new Offer("evm", LocalMppServer.EVM_TOKEN, BigInteger.valueOf(50_000))),
+  /**
+   * Stripe charge of 0.50 usd (in cents; Stripe's minimum) with a Shared Payment Token: {@code
+   * networkId} {@value LocalMppServer#STRIPE_NETWORK_ID}, payment method type {@code card}. The
+   * server's Stripe API is an in-process fake that accepts test-mode tokens ({@code spt_test_…})
+   * once each; {@code GET /stripe/payment_intents} lists what it charged.
+   */
+  STRIPE_CHARGE("/stripe/charge", new Offer("stripe", "usd", BigInteger.valueOf(50))),
+  /**
    * Tempo session, protocol v1, served by npm {@code mppx@0.6.31}: 0.001 pathUSD per content
    * request paid by cumulative voucher, suggested deposit 1 pathUSD, escrow {@link
    * LocalMppServer#escrow()}. Close and top-up answer 204; the close receipt carries the close
    * transaction hash.
    */
   TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000));
+
+  /** How long {@link #TEMPO_EXPIRING}'s challenges live. */
+  public static final int EXPIRING_SECONDS = 4;
 
   private final String path;
   private final List<Offer> offers;
@@ -65,9 +85,9 @@ public enum ServerRoute {
   /**
    * One payment offer of a route.
    *
-   * @param method payment method name ({@code tempo} or {@code test})
-   * @param currency TIP-20 token address for tempo, {@code usd} for test
-   * @param amount price in base units (6 decimals for TIP-20 tokens, cents for usd)
+   * @param method payment method name ({@code tempo}, {@code test}, {@code evm} or {@code stripe})
+   * @param currency token address for tempo and evm, {@code usd} for test and stripe
+   * @param amount price in base units (6 decimals for tokens, cents for usd)
    */
   public record Offer(String method, String currency, BigInteger amount) {
 

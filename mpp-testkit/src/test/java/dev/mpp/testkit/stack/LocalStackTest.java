@@ -119,6 +119,50 @@ class LocalStackTest {
   }
 
   @Test
+  void expiringRouteIssuesShortLivedChallenges() throws Exception {
+    Map<String, String> challenge =
+        challenges(get(stack.url(ServerRoute.TEMPO_EXPIRING), Map.of())).get(0);
+
+    Instant expires = Instant.parse(challenge.get("expires"));
+    assertThat(expires)
+        .isAfter(Instant.now().minusSeconds(1))
+        .isBefore(Instant.now().plusSeconds(ServerRoute.EXPIRING_SECONDS + 1));
+    assertThat(decodeRequest(challenge).path("amount").asText()).isEqualTo("5000");
+  }
+
+  @Test
+  void evmRouteOffersTheDeployedTestTokenThatDevAccountsHold() throws Exception {
+    JsonNode request =
+        decodeRequest(challenges(get(stack.url(ServerRoute.EVM_CHARGE), Map.of())).get(0));
+
+    assertThat(request.path("amount").asText()).isEqualTo("50000");
+    assertThat(request.path("currency").asText()).isEqualTo(LocalMppServer.EVM_TOKEN);
+    assertThat(request.path("methodDetails").path("credentialTypes").toString())
+        .isEqualTo("[\"authorization\"]");
+    // Deployed at a fixed address, 6 decimals, every payer account funded.
+    LocalChain chain = stack.chain();
+    assertThat(chain.call(LocalMppServer.EVM_TOKEN, "0x313ce567"))
+        .isEqualTo("0x" + "0".repeat(63) + "6");
+    for (int i = 2; i <= 3; i++) {
+      assertThat(chain.balanceOf(LocalMppServer.EVM_TOKEN, chain.devAccount(i).address()))
+          .isEqualTo(LocalMppServer.EVM_TOKEN_GRANT);
+    }
+  }
+
+  @Test
+  void stripeRouteAsksForACardTokenOnTheLocalNetwork() throws Exception {
+    JsonNode request =
+        decodeRequest(challenges(get(stack.url(ServerRoute.STRIPE_CHARGE), Map.of())).get(0));
+
+    assertThat(request.path("amount").asText()).isEqualTo("50");
+    assertThat(request.path("currency").asText()).isEqualTo("usd");
+    assertThat(request.path("methodDetails").path("networkId").asText())
+        .isEqualTo(LocalMppServer.STRIPE_NETWORK_ID);
+    assertThat(request.path("methodDetails").path("paymentMethodTypes").toString())
+        .isEqualTo("[\"card\"]");
+  }
+
+  @Test
   void multiOffersEveryConfiguredMethodInOrder() throws Exception {
     List<Map<String, String>> challenges = challenges(get(stack.url(ServerRoute.MULTI), Map.of()));
 

@@ -53,7 +53,7 @@ class ReferenceSessionClientTest {
 
   @Test
   void escrowArtifactIsTheCompiledSourceWithMppxsAbi() throws Exception {
-    JsonNode result = runNode("contracts/compile.mjs", "--check");
+    JsonNode result = runNode("contracts/compile-escrow.mjs", "--check");
 
     assertThat(result.path("ok").asBoolean()).as(result.toString()).isTrue();
     assertThat(result.path("compiler").asText()).startsWith("solc 0.8.30");

@@ -230,7 +230,7 @@ public final class TempoChargeRail implements Rail {
     ObjectNode payload = NODES.objectNode();
     payload.put("type", "hash");
     payload.put("hash", hash);
-    return new RailPayment(payload, source, hash);
+    return new RailPayment(payload, source, hash, true);
   }
 
   private List<TempoCall> calls(TempoChargeRequest request, Challenge challenge) {

@@ -49,6 +49,14 @@ final class ContentionWorkload {
 
   /** Runs {@code threads × attempts} reserve-then-commit attempts and waits for all of them. */
   Result run(LedgerStore store, int threads, int attempts) throws InterruptedException {
+    return run(store, threads, attempts, new CountDownLatch(1));
+  }
+
+  /**
+   * As {@link #run(LedgerStore, int, int)}, counting {@code firstPaid} down at the first commit.
+   */
+  Result run(LedgerStore store, int threads, int attempts, CountDownLatch firstPaid)
+      throws InterruptedException {
     AtomicLong paid = new AtomicLong();
     AtomicLong denied = new AtomicLong();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -102,6 +110,7 @@ final class ContentionWorkload {
                 store.transition(
                     record.id(), PaymentState.PAID, "0x" + i, null, null, Instant.now());
                 paid.incrementAndGet();
+                firstPaid.countDown();
               } catch (RuntimeException e) {
                 errors.add(record.id() + ": commit: " + e);
               }
@@ -159,9 +168,25 @@ final class ContentionWorkload {
       new java.io.BufferedReader(
               new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
           .readLine();
+      // Tell the parent once this process has committed, so that a parent on a faster start
+      // cannot fill the caps before the child took part (the test asserts both paid).
+      CountDownLatch firstPaid = new CountDownLatch(1);
+      Thread announcer =
+          new Thread(
+              () -> {
+                try {
+                  firstPaid.await();
+                  System.out.println("FIRST");
+                  System.out.flush();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      announcer.setDaemon(true);
+      announcer.start();
       Result result =
           standard(args[1], Long.parseLong(args[2]))
-              .run(store, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+              .run(store, Integer.parseInt(args[3]), Integer.parseInt(args[4]), firstPaid);
       System.out.println("RESULT " + result.paid() + " " + result.denied());
       for (String error : result.errors()) {
         System.out.println("ERROR " + error);

@@ -76,6 +76,7 @@ class SqliteLedgerStoreTest extends LedgerStoreContractTest {
                 ContentionWorkload.class, StoreSpec.sqlite(file), "child", "7", "32", "200")) {
       child.awaitLine("READY", 120);
       child.send("GO");
+      child.awaitLine("FIRST", 120);
       ContentionWorkload.Result mine =
           ContentionWorkload.standard("parent", 3).run(parent, 32, 200);
       assertThat(child.waitFor(600)).as("child output %s", child.output()).isZero();

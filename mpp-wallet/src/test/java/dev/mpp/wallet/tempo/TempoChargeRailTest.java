@@ -139,6 +139,7 @@ class TempoChargeRailTest {
     assertThat(payment.sourceDid())
         .contains("did:pkh:eip155:42431:" + EvmAddress.parse(signer.address()).toChecksumHex());
     assertThat(payment.preSettlementReference()).isEmpty();
+    assertThat(payment.settled()).isFalse();
     JsonNode estimate = requests("eth_estimateGas").get(0).get("params").get(0);
     assertThat(estimate.get("type").asText()).isEqualTo("0x76");
     assertThat(estimate.has("feeToken")).isFalse();
@@ -158,6 +159,7 @@ class TempoChargeRailTest {
     assertThat(transfer(tx.calls().get(0)).memo())
         .contains(AttributionMemo.encode("api.example.com", "my-app", "kM9xPqWvT2nJrHsY4aDfEb"));
     assertThat(payment.preSettlementReference()).contains("0x" + HEX.formatHex(tx.txHash()));
+    assertThat(payment.settled()).isFalse();
     assertThat(requests("eth_estimateGas").get(0).get("params").get(0).get("feeToken").asText())
         .isEqualTo(ALPHA_USD.toLowerHex());
   }
@@ -344,6 +346,7 @@ class TempoChargeRailTest {
     assertThat(payment.payload().get("type").asText()).isEqualTo("hash");
     assertThat(payment.payload().get("hash").asText()).isEqualTo(hash);
     assertThat(payment.preSettlementReference()).contains(hash);
+    assertThat(payment.settled()).isTrue();
     TempoTransaction tx =
         TempoTransaction.decode(HEX.parseHex(sent.get("params").get(0).asText().substring(2)));
     assertThat(tx.sponsored()).isFalse();
