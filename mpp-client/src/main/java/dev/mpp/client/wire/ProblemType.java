@@ -27,22 +27,14 @@ public enum ProblemType {
   PAYMENT_ACTION_REQUIRED("payment-action-required", false),
   /** The server failed while verifying or settling ({@code mppx} sends it with a 500). */
   INTERNAL_PAYMENT_ERROR("internal-payment-error", false),
-  /** Session: the voucher or close signature did not verify (rejected before acceptance). */
-  SESSION_INVALID_SIGNATURE("session/invalid-signature", true),
-  /** Session: the voucher's signer is not authorized for the channel. */
-  SESSION_SIGNER_MISMATCH("session/signer-mismatch", true),
-  /** Session: the voucher exceeds the channel's deposit; top up first. */
-  SESSION_AMOUNT_EXCEEDS_DEPOSIT("session/amount-exceeds-deposit", true),
-  /** Session: the voucher raises the cumulative amount by less than the server's minimum. */
-  SESSION_DELTA_TOO_SMALL("session/delta-too-small", true),
-  /** Session (410): the server knows no channel with this id. */
-  SESSION_CHANNEL_NOT_FOUND("session/channel-not-found", true),
+  /**
+   * Session (410): the server knows no channel with this id. Whether the voucher could still settle
+   * is for the session payer to decide (it reads the escrow), so for everyone else this proves
+   * nothing.
+   */
+  SESSION_CHANNEL_NOT_FOUND("session/channel-not-found", false),
   /** Session (410): the channel is closed or has a pending forced close. */
-  SESSION_CHANNEL_FINALIZED("session/channel-finalized", true),
-  /** Session: the challenge id is unknown or expired. */
-  SESSION_CHALLENGE_NOT_FOUND("session/challenge-not-found", true),
-  /** Session: the accepted vouchers do not cover this request. */
-  SESSION_INSUFFICIENT_BALANCE("session/insufficient-balance", true),
+  SESSION_CHANNEL_FINALIZED("session/channel-finalized", false),
   /** A type this SDK does not know; treated as "money may have moved". */
   UNKNOWN("", false);
 
