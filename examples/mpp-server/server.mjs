@@ -12,21 +12,30 @@
 //   --realm / MPP_REALM                challenge realm (default "mpp-local")
 //   --secret-key / MPP_SECRET_KEY      HMAC key binding challenge ids (>= 32 bytes; default random)
 //   MPP_TEST_SECRET                    HMAC key of the custom `test` method (default "test-secret")
+//   --escrow / MPP_ESCROW              address of a deployed v1 session escrow (TempoStreamChannel);
+//                                      default: deploy contracts/TempoStreamChannel.json at startup
 //
 // At startup the server deploys the EIP-3009 test token (contracts/Eip3009TestToken.sol) from dev
 // account 8, grants 1,000,000 tokens to each of dev accounts 0-7, and offers it on /evm/charge.
 // /stripe/charge uses an in-process fake of the Stripe SDK (fake-stripe.mjs): no network.
+// It also deploys the v1 session escrow (contracts/TempoStreamChannel.sol) for /tempo/session,
+// served by mppx 0.6.31 (npm alias mppx-v1), the last release whose server speaks v1 sessions.
 //
 // Output: the first stdout line is machine-readable, e.g.
 //   {"ready":true,"port":41234,"url":"http://127.0.0.1:41234","realm":"mpp-local",...}
 // Everything after it (one JSON object per line) is a request log. Errors go to stderr.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import * as http from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { Errors, Method, z } from 'mppx'
 import { Expires, Mppx, Store, evm, stripe, tempo } from 'mppx/server'
+// The last mppx release whose server speaks v1 ("legacy") Tempo sessions, installed under an alias.
+import { Mppx as MppxV1, Store as StoreV1, tempo as tempoV1 } from 'mppx-v1/server'
 import { createClient, formatUnits, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/tempo/chains'
@@ -44,7 +53,10 @@ const DEV = {
     address: '0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f',
     privateKey: '0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97',
   },
-  account9: { address: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720' },
+  account9: {
+    address: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
+    privateKey: '0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6',
+  },
 }
 
 /** TIP-20 stablecoins predeployed on a `--network tempo` anvil (all 6 decimals). */
@@ -66,6 +78,7 @@ const { values: args } = parseArgs({
     'fee-payer-key': { type: 'string' },
     realm: { type: 'string' },
     'secret-key': { type: 'string' },
+    escrow: { type: 'string' },
   },
   strict: true,
 })
@@ -81,6 +94,7 @@ const config = {
   // A fresh random key per process: challenges from an earlier run must not verify here.
   secretKey: args['secret-key'] ?? process.env.MPP_SECRET_KEY ?? randomBytes(32).toString('base64'),
   testSecret: process.env.MPP_TEST_SECRET ?? 'test-secret',
+  escrow: args.escrow ?? process.env.MPP_ESCROW,
 }
 
 function fail(message) {
@@ -104,6 +118,35 @@ const chain = {
 }
 const client = createClient({ chain, transport: viemHttp(config.rpcUrl) })
 const feePayer = privateKeyToAccount(config.feePayerKey)
+
+/**
+ * anvil quirk: for Tempo (0x76) transactions its eth_estimateGas and eth_fillTransaction ignore the
+ * calls and answer with the gas of an empty transaction, so a transaction that really calls the
+ * escrow runs out of gas. The session server's own transactions (close, settle) go through this
+ * transport, which raises both answers to at least GAS_FLOOR.
+ */
+const GAS_FLOOR = 3_000_000n
+function gasFloorTransport(url) {
+  const inner = viemHttp(url)
+  const floor = (hex) => {
+    const value = BigInt(hex)
+    return `0x${(value < GAS_FLOOR ? GAS_FLOOR : value).toString(16)}`
+  }
+  return (options) => {
+    const transport = inner(options)
+    return {
+      ...transport,
+      async request(args, requestOptions) {
+        const result = await transport.request(args, requestOptions)
+        if (args.method === 'eth_estimateGas' && typeof result === 'string') return floor(result)
+        if (args.method === 'eth_fillTransaction' && typeof result?.tx?.gas === 'string')
+          return { ...result, tx: { ...result.tx, gas: floor(result.tx.gas) } }
+        return result
+      },
+    }
+  }
+}
+const sessionClient = createClient({ chain, transport: gasFloorTransport(config.rpcUrl) })
 
 // ---------------------------------------------------------------------------------------------
 // Payment methods
@@ -201,6 +244,8 @@ const PRICES = {
   testCharge: '1', // 0.01 usd via the test method
   evmCharge: '50000', // 0.05 Test USD (EIP-3009 token)
   stripeCharge: '50', // 0.50 usd (Stripe's minimum charge), cents
+  session: '1000', // 0.001 pathUSD per request, paid by voucher
+  sessionDeposit: '1000000', // suggested deposit: 1 pathUSD
 }
 
 /** How long /tempo/expiring's challenges live: short enough for tests to outwait. */
@@ -328,6 +373,69 @@ async function setUp() {
   return { evmToken, routes: createRoutes(mppx, evmToken) }
 }
 
+// ---------------------------------------------------------------------------------------------
+// v1 Tempo sessions: mppx 0.6.31 (npm alias mppx-v1) on the TempoStreamChannel escrow.
+// ---------------------------------------------------------------------------------------------
+
+/** Deploys contracts/TempoStreamChannel.json from dev account 8; returns its address. */
+async function deployEscrow() {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const { bytecode } = JSON.parse(
+    readFileSync(join(here, 'contracts', 'TempoStreamChannel.json'), 'utf8'),
+  )
+  const deployment = { from: DEV.account8.address, data: bytecode }
+  // Tempo charges for new state per byte: the creation costs ~19M gas, not the usual ~1.5M.
+  const estimate = BigInt(await client.request({ method: 'eth_estimateGas', params: [deployment] }))
+  const gas = `0x${(estimate + estimate / 10n).toString(16)}`
+  const hash = await client.request({ method: 'eth_sendTransaction', params: [{ ...deployment, gas }] })
+  for (let i = 0; i < 600; i++) {
+    const receipt = await client.request({ method: 'eth_getTransactionReceipt', params: [hash] })
+    if (receipt) {
+      if (receipt.status !== '0x1' || !receipt.contractAddress)
+        throw new Error(`escrow deployment ${hash} failed`)
+      return receipt.contractAddress
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`escrow deployment ${hash} was not mined within 30 s`)
+}
+
+/**
+ * The session route: v1 challenges (no `sessionProtocol`), price PRICES.session per content
+ * request, the server's close and settle transactions signed by the recipient (it is the payee).
+ */
+function sessionRoute(escrow) {
+  const payee = privateKeyToAccount(DEV.account9.privateKey)
+  if (payee.address.toLowerCase() !== config.recipient.toLowerCase())
+    fail('the session route needs the default recipient (dev account 9): it signs close transactions')
+  const mppxV1 = MppxV1.create({
+    realm: config.realm,
+    secretKey: config.secretKey,
+    methods: [
+      tempoV1.session({
+        account: payee,
+        chainId: config.chainId,
+        currency: TOKENS.pathUSD,
+        decimals: TEMPO_DECIMALS,
+        escrowContract: escrow,
+        getClient: () => sessionClient,
+        store: StoreV1.memory(),
+        suggestedDeposit: tempoAmount(PRICES.sessionDeposit),
+        unitType: 'request',
+      }),
+    ],
+  })
+  return {
+    description: 'Tempo session v1 (mppx 0.6.31): open, vouchers, top-up, close on the local escrow',
+    offers: [{ method: 'tempo', intent: 'session', currency: TOKENS.pathUSD, amount: PRICES.session }],
+    listener: MppxV1.toNodeListener,
+    handler: mppxV1['tempo/session']({
+      amount: tempoAmount(PRICES.session),
+      description: 'tempo session',
+    }),
+  }
+}
+
 /** Filled in by main() before the server listens. */
 let routes = {}
 
@@ -364,7 +472,7 @@ async function handle(req, res) {
   if (!route) return sendJson(res, 404, { ok: false, error: 'not found' })
   if (!route.handler) return sendJson(res, 200, { ok: true, route: path })
 
-  const result = await Mppx.toNodeListener(route.handler)(req, res)
+  const result = await (route.listener ?? Mppx.toNodeListener)(route.handler)(req, res)
   // toNodeListener already wrote 402 (and problem+json bodies); on 200 it set Payment-Receipt.
   if (result.status === 402 || res.writableEnded) return
   sendJson(res, 200, { ok: true, route: path })
@@ -393,7 +501,9 @@ async function main() {
   if (remoteChainId !== config.chainId)
     fail(`RPC ${config.rpcUrl} reports chain id ${remoteChainId}, expected ${config.chainId}`)
   const setup = await setUp()
-  routes = setup.routes
+  // After setUp(): both deployments come from dev account 8, one after the other.
+  const escrow = config.escrow ?? (await deployEscrow())
+  routes = { ...setup.routes, '/tempo/session': sessionRoute(escrow) }
   await new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, resolve)
@@ -409,6 +519,7 @@ async function main() {
       chainId: config.chainId,
       recipient: config.recipient,
       feePayer: feePayer.address,
+      escrow,
       evm: {
         token: setup.evmToken,
         name: EVM_TOKEN.name,

@@ -12,7 +12,9 @@ const pinned = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).depe
 
 try {
   const versions = {}
-  for (const [name, version] of Object.entries(pinned)) {
+  for (const [name, spec] of Object.entries(pinned)) {
+    // Aliases ("mppx-v1": "npm:mppx@0.6.31") pin the version after the last '@'.
+    const version = spec.startsWith('npm:') ? spec.slice(spec.lastIndexOf('@') + 1) : spec
     const installed = JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version
     if (installed !== version) throw new Error(`${name} is ${installed}, package.json pins ${version}`)
     versions[name] = installed

@@ -85,29 +85,35 @@ final class FetchCommand implements Callable<Integer> {
       return new InspectCommand().run(spec, request, walletOptions, true);
     }
     try (Wallet wallet = walletOptions.open(true)) {
-      Fetched fetched;
-      Optional<PaymentRecord> record;
-      try {
-        if (request.client == RequestOptions.Client.okhttp) {
-          var result = viaOkHttp(wallet);
-          fetched = result.fetched;
-          record = result.record;
-        } else {
-          var result = viaJdk(wallet);
-          fetched = result.fetched;
-          record = result.record;
-        }
-      } catch (MppException e) {
-        reportFailure(e);
-        return ExitCodes.of(e.code());
-      }
-      write(fetched);
-      report(fetched.status, record);
-      if (fetched.status >= 400) {
-        return ExitCodes.HTTP_ERROR;
-      }
-      return ExitCodes.OK;
+      return fetch(wallet);
+    } finally {
+      walletOptions.closeSessions();
     }
+  }
+
+  private int fetch(Wallet wallet) throws Exception {
+    Fetched fetched;
+    Optional<PaymentRecord> record;
+    try {
+      if (request.client == RequestOptions.Client.okhttp) {
+        var result = viaOkHttp(wallet);
+        fetched = result.fetched;
+        record = result.record;
+      } else {
+        var result = viaJdk(wallet);
+        fetched = result.fetched;
+        record = result.record;
+      }
+    } catch (MppException e) {
+      reportFailure(e);
+      return ExitCodes.of(e.code());
+    }
+    write(fetched);
+    report(fetched.status, record);
+    if (fetched.status >= 400) {
+      return ExitCodes.HTTP_ERROR;
+    }
+    return ExitCodes.OK;
   }
 
   private record Outcome(Fetched fetched, Optional<PaymentRecord> record) {}

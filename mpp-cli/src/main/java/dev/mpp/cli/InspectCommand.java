@@ -98,6 +98,8 @@ final class InspectCommand implements Callable<Integer> {
         denied |= preview.status() == OfferPreview.Status.DENIED;
         out.println(JSON.writeValueAsString(line));
       }
+    } finally {
+      options.closeSessions();
     }
     for (Challenges.Invalid invalid : challenges.invalid()) {
       out.println(JSON.writeValueAsString(DecodeCommand.error(invalid.error())));

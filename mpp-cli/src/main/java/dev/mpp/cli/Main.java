@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       DecodeCommand.class,
       LedgerCommand.class,
-      BudgetCommand.class
+      BudgetCommand.class,
+      SessionCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -41,7 +42,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "missing command: fetch, inspect, decode, ledger or budget");
+        new CommandLine(this),
+        "missing command: fetch, inspect, decode, ledger, budget or session");
   }
 
   /** Runs the tool and exits with its exit code. */

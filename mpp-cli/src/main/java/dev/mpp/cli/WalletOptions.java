@@ -9,6 +9,7 @@ import dev.mpp.client.ErrorCode;
 import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.chain.EvmAddress;
 import dev.mpp.wallet.chain.JsonRpcClient;
+import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.SqliteLedgerStore;
 import dev.mpp.wallet.policy.AgentPolicy;
 import dev.mpp.wallet.policy.Policy;
@@ -24,6 +25,10 @@ import dev.mpp.wallet.stripe.StripeSecretKey;
 import dev.mpp.wallet.tempo.TempoChargeRail;
 import dev.mpp.wallet.tempo.TempoConfig;
 import dev.mpp.wallet.tempo.TempoMode;
+import dev.mpp.wallet.tempo.session.JdbcChannelStore;
+import dev.mpp.wallet.tempo.session.SessionProtocol;
+import dev.mpp.wallet.tempo.session.TempoSessionConfig;
+import dev.mpp.wallet.tempo.session.TempoSessionRail;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -98,6 +103,25 @@ final class WalletOptions {
   @Option(names = "--policy", paramLabel = "FILE", description = "Policy JSON (see README).")
   Path policyFile;
 
+  @Option(
+      names = "--max-lockable",
+      paramLabel = "AMOUNT",
+      description = "Most a session channel may keep deposited and unspent, e.g. 2.00usd.")
+  String maxLockable;
+
+  @Option(
+      names = "--trust-escrow",
+      paramLabel = "ADDR",
+      description =
+          "A v1 session escrow contract to deposit into (repeatable; the TIP-1034 precompile is"
+              + " trusted for v2 sessions).")
+  List<String> trustedEscrows = new ArrayList<>();
+
+  /** Closed with the wallet: the session channel store opened for {@link #open}. */
+  private JdbcChannelStore channelStore;
+
+  private TempoSessionRail sessionRail;
+
   Path walletPath() {
     return wallet != null ? wallet : Path.of(System.getProperty("user.home"), ".mpp", "wallet.db");
   }
@@ -108,6 +132,7 @@ final class WalletOptions {
 
   private boolean hasPolicyFlags() {
     return maxPerPayment != null
+        || maxLockable != null
         || maxPerDay != null
         || maxTotal != null
         || !allowOrigins.isEmpty()
@@ -131,9 +156,6 @@ final class WalletOptions {
       }
     }
     JsonNode mine = settings.get(agent);
-    List<Rail> rails = withRails ? rails() : List.of(ReportingRail.INSTANCE);
-    Wallet.Builder builder = Wallet.builder().prices(Prices.defaults()).rails(rails);
-    applyPolicy(builder, mine);
     try {
       Path parent = ledgerFile.toAbsolutePath().getParent();
       if (parent != null) {
@@ -142,7 +164,34 @@ final class WalletOptions {
     } catch (IOException e) {
       throw usage("cannot create the wallet directory for " + ledgerFile);
     }
-    return builder.ledger(SqliteLedgerStore.open(ledgerFile)).build();
+    SqliteLedgerStore ledger = SqliteLedgerStore.open(ledgerFile);
+    try {
+      List<Rail> rails = withRails ? rails(ledger) : List.of(ReportingRail.INSTANCE);
+      Wallet.Builder builder = Wallet.builder().prices(Prices.defaults()).rails(rails);
+      applyPolicy(builder, mine);
+      return builder.ledger(ledger).build();
+    } catch (RuntimeException e) {
+      closeSessions();
+      ledger.close();
+      throw e;
+    }
+  }
+
+  /** The session rail of the last {@link #open}, if a key configured one. */
+  java.util.Optional<TempoSessionRail> sessionRail() {
+    return java.util.Optional.ofNullable(sessionRail);
+  }
+
+  /**
+   * Closes the channel store {@link #open} opened (call after closing the wallet). Channels stay
+   * open on chain for later runs; {@code mpp session close} closes them.
+   */
+  void closeSessions() {
+    if (channelStore != null) {
+      channelStore.close();
+      channelStore = null;
+      sessionRail = null;
+    }
   }
 
   private void applyPolicy(Wallet.Builder builder, JsonNode mine) {
@@ -155,6 +204,7 @@ final class WalletOptions {
     boolean flagCaps =
         mine != null
             && (mine.has("maxPerPayment")
+                || mine.has("maxLockable")
                 || mine.has("maxPerDay")
                 || mine.has("maxTotal")
                 || mine.has("allowOrigins"));
@@ -166,6 +216,9 @@ final class WalletOptions {
       }
       if (perPayment != null) {
         policy.maxPerPayment(perPayment);
+      }
+      if (mine != null && mine.hasNonNull("maxLockable")) {
+        policy.maxLockable(mine.get("maxLockable").asText());
       }
       if (mine != null && mine.hasNonNull("maxPerDay")) {
         policy.cap(Window.DAY, mine.get("maxPerDay").asText());
@@ -201,6 +254,9 @@ final class WalletOptions {
     }
     if (maxPerPayment != null) {
       node.put("maxPerPayment", maxPerPayment);
+    }
+    if (maxLockable != null) {
+      node.put("maxLockable", maxLockable);
     }
     if (maxPerDay != null) {
       node.put("maxPerDay", maxPerDay);
@@ -259,7 +315,7 @@ final class WalletOptions {
     }
   }
 
-  private List<Rail> rails() {
+  private List<Rail> rails(LedgerStore ledger) {
     List<Rail> rails = new ArrayList<>();
     Signer signer = signer();
     if (signer != null) {
@@ -278,10 +334,9 @@ final class WalletOptions {
         config.feeToken(parseAddress(feeToken, "--fee-token"));
       }
       config.modes(TempoMode.PULL, TempoMode.PUSH);
-      rails.add(
-          TempoChargeRail.builder(config.build(), signer)
-              .rpc(JsonRpcClient.create(rpcUrl))
-              .build());
+      JsonRpcClient rpc = JsonRpcClient.create(rpcUrl);
+      rails.add(TempoChargeRail.builder(config.build(), signer).rpc(rpc).build());
+      rails.add(sessionRail(signer, rpc, ledger));
     }
     String stripeKey = System.getenv("MPP_STRIPE_SECRET_KEY");
     if (stripeKey != null && !stripeKey.isBlank()) {
@@ -303,6 +358,29 @@ final class WalletOptions {
               + " or MPP_STRIPE_SECRET_KEY with --stripe-payment-method");
     }
     return rails;
+  }
+
+  /** Sessions pay from channels kept beside the ledger, in the same SQLite file. */
+  private TempoSessionRail sessionRail(Signer signer, JsonRpcClient rpc, LedgerStore ledger) {
+    TempoSessionConfig.Builder config = TempoSessionConfig.builder(chainId);
+    for (String token :
+        List.of(Prices.PATH_USD, Prices.ALPHA_USD, Prices.BETA_USD, Prices.THETA_USD)) {
+      config.asset(EvmAddress.parse(token));
+    }
+    for (String escrow : trustedEscrows) {
+      config.trustEscrow(SessionProtocol.V1, parseAddress(escrow, "--trust-escrow"));
+    }
+    if (feeToken != null) {
+      config.feeToken(parseAddress(feeToken, "--fee-token"));
+    }
+    closeSessions();
+    channelStore = JdbcChannelStore.sqlite(walletPath());
+    sessionRail =
+        TempoSessionRail.builder(config.build(), signer, channelStore)
+            .rpc(rpc)
+            .ledger(ledger)
+            .build();
+    return sessionRail;
   }
 
   private Signer signer() {

@@ -3,6 +3,7 @@ package dev.mpp.client;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The seam between the payment flow and whatever holds the money. {@code mpp-wallet}'s wallet is
@@ -33,4 +34,18 @@ public interface Payer {
    * @throws PaymentFailedException when signing or recording failed (the reservation is released)
    */
   PaymentAuthorization authorize(PaymentContext context, List<Challenge> offers);
+
+  /**
+   * A credential to send with the <em>first</em> attempt of a request, before any 402: for payers
+   * that can pay a resource from an earlier, still-valid challenge (a session channel's next
+   * voucher), saving the 402 round trip. The flow sends it; a 2xx settles it, and a 402 rejects it
+   * (the flow then pays the fresh challenge of that 402 as usual, through {@link #authorize} with
+   * the same context).
+   *
+   * <p>The default pays nothing up front. Implementations apply the same policy and ledger rules as
+   * {@link #authorize} and answer empty whenever in doubt; they must not throw.
+   */
+  default Optional<PaymentAuthorization> preauthorize(PaymentContext context) {
+    return Optional.empty();
+  }
 }

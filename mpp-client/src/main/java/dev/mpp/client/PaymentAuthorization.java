@@ -1,6 +1,8 @@
 package dev.mpp.client;
 
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Problem;
+import dev.mpp.client.wire.ProblemType;
 import dev.mpp.client.wire.Receipt;
 
 /**
@@ -49,4 +51,24 @@ public interface PaymentAuthorization {
    * @return the record in state {@link PaymentState#UNKNOWN}
    */
   PaymentRecord markUnknown(String reason);
+
+  /**
+   * The server answered the credential with an error status ({@code 402}, or {@code 410} for a
+   * session whose channel is gone). The default releases the reservation when the problem type
+   * proves that nothing settled and otherwise marks it unknown; payments whose credential stays
+   * usable after a rejection (a signed session voucher) override this.
+   *
+   * @param httpStatus the response status
+   * @param problem the problem details, or null when the server sent none
+   * @return the record in its new state
+   */
+  default PaymentRecord reject(int httpStatus, Problem problem) {
+    ProblemType type = problem == null ? ProblemType.UNKNOWN : problem.type();
+    String reason =
+        "credential rejected with "
+            + httpStatus
+            + " "
+            + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"));
+    return httpStatus == 402 && type.provesNoSettlement() ? release(reason) : markUnknown(reason);
+  }
 }

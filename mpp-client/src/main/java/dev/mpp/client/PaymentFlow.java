@@ -45,9 +45,17 @@ import org.slf4j.LoggerFactory;
  *   <li>never pay an expired, digest-mismatched or malformed challenge;
  *   <li>credentials go only to {@code https} or loopback URLs (unless {@link
  *       Builder#allowInsecureHttp}) and only to the origin that issued the challenge;
- *   <li>a second 402 after paying is reported, never answered by paying again automatically;
+ *   <li>a second 402 after paying is reported, never answered by paying again automatically; the
+ *       one exception is a session whose channel is gone ({@code 410} with problem type {@code
+ *       session/channel-not-found} or {@code session/channel-finalized}): its voucher cannot
+ *       settle, so the 410's fresh challenge is paid once (the payer opens a new channel);
  *   <li>a transport failure after sending records the payment as {@link PaymentState#UNKNOWN}.
  * </ul>
+ *
+ * <p>A payer may offer a credential for the first attempt ({@link Payer#preauthorize}), e.g. a
+ * session voucher bound to a still-valid earlier challenge: then a paid request costs one round
+ * trip. If the server answers it with a 402, the credential is rejected and that 402 is paid as
+ * usual.
  *
  * <p>Instances are immutable and thread-safe; share one per agent.
  */
@@ -118,9 +126,34 @@ public final class PaymentFlow {
    */
   public <R> PaymentResult<R> execute(PaymentContext context, Exchange<R> exchange)
       throws IOException {
-    R response = exchange.send(firstHeaders(context));
+    PaymentAuthorization upfront = preauthorize(context);
+    R response;
+    if (upfront == null) {
+      response = exchange.send(firstHeaders(context));
+    } else {
+      Map<String, String> headers = paidHeaders(context, upfront);
+      R paid;
+      AtomicInteger sends = new AtomicInteger();
+      try {
+        paid =
+            retryFor(context, headers)
+                .call(
+                    () -> {
+                      sends.incrementAndGet();
+                      return exchange.send(headers);
+                    });
+      } catch (IOException | RuntimeException e) {
+        throw unknown(context, upfront, e);
+      }
+      if (!isChallenge(exchange, paid, true) || sends.get() > 1) {
+        return interpret(context, exchange, upfront, paid, sends.get() > 1).result;
+      }
+      rejectUpfront(context, exchange, upfront, paid);
+      response = paid;
+    }
+    boolean recovered = false;
     for (int attempt = 1; ; attempt++) {
-      if (exchange.status(response) != 402) {
+      if (!isChallenge(exchange, response, attempt > 1 || upfront != null)) {
         return PaymentResult.unpaid(response);
       }
       PaymentAuthorization authorization;
@@ -148,6 +181,13 @@ public final class PaymentFlow {
         throw unknown(context, authorization, e);
       }
       Outcome<R> outcome = interpret(context, exchange, authorization, paid, sends.get() > 1);
+      if (outcome.channelGone && !recovered) {
+        // The session's channel is gone: the payer forgot it; pay the 410's fresh challenge once.
+        recovered = true;
+        attempt--;
+        response = paid;
+        continue;
+      }
       if (!outcome.tryAgain || attempt >= maxPaymentAttempts) {
         return outcome.result;
       }
@@ -156,13 +196,86 @@ public final class PaymentFlow {
   }
 
   /**
+   * Whether {@code response} carries challenges to pay: a 402, or after a paid attempt a 410 whose
+   * challenge replaces a session channel that is gone.
+   */
+  private <R> boolean isChallenge(Exchange<R> exchange, R response, boolean afterCredential) {
+    int status = exchange.status(response);
+    return status == 402
+        || (status == 410
+            && afterCredential
+            && !exchange.headers(response, "WWW-Authenticate").isEmpty());
+  }
+
+  /** Asks the payer for an up-front credential; never fails the request. */
+  private PaymentAuthorization preauthorize(PaymentContext context) {
+    if (!context.replayable()) {
+      return null; // a rejected up-front credential needs the body again for the paid retry
+    }
+    try {
+      checkTransport(context);
+      PaymentAuthorization upfront = payer.preauthorize(context).orElse(null);
+      if (upfront != null) {
+        log.debug(
+            "paying {} up front with challenge {}", context.origin(), upfront.challenge().id());
+        notify(l -> l.credentialCreated(context, upfront.challenge()));
+      }
+      return upfront;
+    } catch (RuntimeException e) {
+      log.debug("no up-front payment for {}: {}", context.origin(), e.toString());
+      return null;
+    }
+  }
+
+  /** The server refused an up-front credential; its 402 (or 410) is then paid as usual. */
+  private <R> void rejectUpfront(
+      PaymentContext context, Exchange<R> exchange, PaymentAuthorization upfront, R response) {
+    Problem problem = problemOf(exchange, response);
+    PaymentRecord record = upfront.reject(exchange.status(response), problem);
+    log.debug(
+        "up-front credential for challenge {} refused with HTTP {}",
+        upfront.challenge().id(),
+        exchange.status(response));
+    notify(l -> l.rejected(context, record, problem));
+  }
+
+  /**
    * Asynchronous {@link #execute}: signing and ledger work run on {@link #executor()}, never on the
    * calling thread or the HTTP client's threads.
    */
   public <R> CompletableFuture<PaymentResult<R>> executeAsync(
       PaymentContext context, Exchange<R> exchange) {
-    return sendAsync(exchange, firstHeaders(context))
-        .thenCompose(response -> continueAsync(context, exchange, response, 1));
+    return CompletableFuture.supplyAsync(() -> preauthorize(context), executor)
+        .thenCompose(
+            upfront -> {
+              if (upfront == null) {
+                return sendAsync(exchange, firstHeaders(context))
+                    .thenCompose(
+                        response -> continueAsync(context, exchange, response, 1, false, false));
+              }
+              Map<String, String> headers = paidHeaders(context, upfront);
+              AtomicInteger sends = new AtomicInteger();
+              return retryFor(context, headers)
+                  .callAsync(
+                      () -> {
+                        sends.incrementAndGet();
+                        return sendAsync(exchange, headers);
+                      })
+                  .handleAsync(
+                      (paid, error) -> {
+                        if (error != null) {
+                          throw unknown(context, upfront, unwrap(error));
+                        }
+                        if (!isChallenge(exchange, paid, true) || sends.get() > 1) {
+                          return CompletableFuture.completedFuture(
+                              interpret(context, exchange, upfront, paid, sends.get() > 1).result);
+                        }
+                        rejectUpfront(context, exchange, upfront, paid);
+                        return continueAsync(context, exchange, paid, 1, true, false);
+                      },
+                      executor)
+                  .thenCompose(future -> future);
+            });
   }
 
   /** An adapter that throws instead of returning a failed future still yields a future. */
@@ -176,8 +289,13 @@ public final class PaymentFlow {
   }
 
   private <R> CompletableFuture<PaymentResult<R>> continueAsync(
-      PaymentContext context, Exchange<R> exchange, R response, int attempt) {
-    if (exchange.status(response) != 402) {
+      PaymentContext context,
+      Exchange<R> exchange,
+      R response,
+      int attempt,
+      boolean afterCredential,
+      boolean recovered) {
+    if (!isChallenge(exchange, response, afterCredential)) {
       return CompletableFuture.completedFuture(PaymentResult.unpaid(response));
     }
     return CompletableFuture.supplyAsync(
@@ -201,13 +319,17 @@ public final class PaymentFlow {
                 return CompletableFuture.<PaymentResult<R>>failedFuture(cause);
               }
               exchange.discard(response);
-              return sendPaidAsync(context, exchange, authorization, attempt);
+              return sendPaidAsync(context, exchange, authorization, attempt, recovered);
             })
         .thenCompose(future -> future);
   }
 
   private <R> CompletableFuture<PaymentResult<R>> sendPaidAsync(
-      PaymentContext context, Exchange<R> exchange, PaymentAuthorization authorization, int n) {
+      PaymentContext context,
+      Exchange<R> exchange,
+      PaymentAuthorization authorization,
+      int n,
+      boolean recovered) {
     Map<String, String> headers = paidHeaders(context, authorization);
     AtomicInteger sends = new AtomicInteger();
     CompletableFuture<R> sent;
@@ -231,10 +353,15 @@ public final class PaymentFlow {
             },
             executor)
         .thenCompose(
-            outcome ->
-                outcome.tryAgain && n < maxPaymentAttempts
-                    ? continueAsync(context, exchange, outcome.result.response(), n + 1)
-                    : CompletableFuture.completedFuture(outcome.result));
+            outcome -> {
+              if (outcome.channelGone && !recovered) {
+                return continueAsync(context, exchange, outcome.result.response(), n, true, true);
+              }
+              return outcome.tryAgain && n < maxPaymentAttempts
+                  ? continueAsync(
+                      context, exchange, outcome.result.response(), n + 1, true, recovered)
+                  : CompletableFuture.completedFuture(outcome.result);
+            });
   }
 
   private Map<String, String> firstHeaders(PaymentContext context) {
@@ -430,31 +557,42 @@ public final class PaymentFlow {
       PaymentRecord record = authorization.settle(status, receipt, note);
       log.debug("paid challenge {}: HTTP {}", authorization.challenge().id(), status);
       notify(l -> l.paid(context, record));
-      return new Outcome<>(new PaymentResult<>(paid, record, null), false);
+      return new Outcome<>(new PaymentResult<>(paid, record, null), false, false);
     }
     Problem problem = problemOf(exchange, paid);
-    if (status == 402) {
-      ProblemType type = problem == null ? ProblemType.UNKNOWN : problem.type();
-      boolean noMoneyMoved = type.provesNoSettlement() && !resent;
+    ProblemType type = problem == null ? ProblemType.UNKNOWN : problem.type();
+    // A 410 to a session credential means the channel is gone (draft-tempo-session); some
+    // adapters only buffer 402 bodies, so the problem type may be unknown here.
+    boolean channelGone =
+        status == 410
+            && (type.channelGone()
+                || (problem == null && "session".equals(authorization.challenge().intent())));
+    if (status == 402 || channelGone) {
       String reason =
-          "credential rejected with 402 "
+          "credential rejected with "
+              + status
+              + " "
               + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"))
               + (resent ? " after a transport resend" : "");
       PaymentRecord record =
-          noMoneyMoved ? authorization.release(reason) : authorization.markUnknown(reason);
+          resent && !channelGone
+              ? authorization.markUnknown(reason)
+              : authorization.reject(status, problem);
       log.debug("challenge {}: {}", authorization.challenge().id(), reason);
       notify(l -> l.rejected(context, record, problem));
       boolean fresh = type == ProblemType.INVALID_CHALLENGE || type == ProblemType.PAYMENT_EXPIRED;
-      // The payer may know better than the problem type (e.g. a push it settled itself): only a
-      // record it actually released allows paying again.
+      // The payer may know better than the problem type (e.g. a push it settled itself, or a
+      // session voucher the server still holds): only a record it actually released allows paying
+      // again.
       boolean released = record.state() == PaymentState.RELEASED;
-      return new Outcome<>(new PaymentResult<>(paid, record, problem), released && fresh);
+      boolean tryAgain = status == 402 && released && fresh;
+      return new Outcome<>(new PaymentResult<>(paid, record, problem), tryAgain, channelGone);
     }
     PaymentRecord record =
         authorization.markUnknown("HTTP " + status + " after the credential was sent");
     log.debug("challenge {}: outcome unknown (HTTP {})", authorization.challenge().id(), status);
     notify(l -> l.outcomeUnknown(context, record));
-    return new Outcome<>(new PaymentResult<>(paid, record, problem), false);
+    return new Outcome<>(new PaymentResult<>(paid, record, problem), false, false);
   }
 
   private static <R> Problem problemOf(Exchange<R> exchange, R response) {
@@ -505,7 +643,13 @@ public final class PaymentFlow {
     return cause;
   }
 
-  private record Outcome<R>(PaymentResult<R> result, boolean tryAgain) {}
+  /**
+   * What one paid attempt led to.
+   *
+   * @param tryAgain the rejection proves nothing settled and its challenge is fresh
+   * @param channelGone a session channel is gone (410): pay the response's challenge once more
+   */
+  private record Outcome<R>(PaymentResult<R> result, boolean tryAgain, boolean channelGone) {}
 
   /** Carries a refusal through a future without confusing it with an execution failure. */
   private static final class Refused extends RuntimeException {

@@ -27,8 +27,10 @@ import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.PolicySet;
 import dev.mpp.wallet.price.PriceSource;
 import dev.mpp.wallet.price.Prices;
+import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
+import dev.mpp.wallet.rail.SessionRail;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -48,6 +50,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -182,6 +185,24 @@ public final class Wallet implements Payer, AutoCloseable {
         }
       }
       String rationale = selection.rationale(option, skipped);
+      if (option.rail instanceof SessionRail session) {
+        try {
+          PaymentAuthorization authorization =
+              session.authorize(
+                  option.challenge,
+                  context,
+                  new WalletFunding(agent, agentPolicy, rationale, option.amount.asset()));
+          log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
+          return authorization;
+        } catch (PaymentDeniedException d) {
+          option.reason = "denied by " + d.rule();
+          skipped.add(option);
+          if (firstDenial == null) {
+            firstDenial = d;
+          }
+          continue;
+        }
+      }
       PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, rationale, at);
       List<Limit> limits = limits(agent, agentPolicy, option, at);
       Reserved reserved;
@@ -209,6 +230,119 @@ public final class Wallet implements Payer, AutoCloseable {
     String why = selection.failure(skipped);
     log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
     throw explained(firstDenial, why);
+  }
+
+  /**
+   * Pays up front when a registered {@link SessionRail} holds a still-valid challenge for the
+   * request's resource: the same selection, policy and ledger rules as {@link #authorize} apply to
+   * that one offer. Any refusal just means "no up-front payment".
+   */
+  @Override
+  public Optional<PaymentAuthorization> preauthorize(PaymentContext context) {
+    Objects.requireNonNull(context, "context");
+    for (Rail rail : rails) {
+      if (!(rail instanceof SessionRail session)) {
+        continue;
+      }
+      Optional<Challenge> challenge;
+      try {
+        challenge = session.upfrontChallenge(context);
+      } catch (RuntimeException e) {
+        log.debug("session rail {} has no up-front challenge: {}", rail, e.toString());
+        continue;
+      }
+      if (challenge.isPresent()) {
+        try {
+          return Optional.of(authorize(context, List.of(challenge.get())));
+        } catch (MppException e) {
+          log.debug("not paying {} up front: {} ({})", context.origin(), e.code(), e.getMessage());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The wallet's side of a {@link SessionRail} payment: caps, prices and ledger of one agent. */
+  private final class WalletFunding implements Funding {
+    private final String agent;
+    private final AgentPolicy agentPolicy;
+    private final String rationale;
+    private final Asset asset;
+
+    WalletFunding(String agent, AgentPolicy agentPolicy, String rationale, Asset asset) {
+      this.agent = agent;
+      this.agentPolicy = agentPolicy;
+      this.rationale = rationale;
+      this.asset = asset;
+    }
+
+    @Override
+    public String agent() {
+      return agent;
+    }
+
+    @Override
+    public String fleet() {
+      return agentPolicy.fleet();
+    }
+
+    @Override
+    public String rationale() {
+      return rationale;
+    }
+
+    @Override
+    public LedgerStore ledger() {
+      return ledger;
+    }
+
+    @Override
+    public Instant now() {
+      return clock.instant();
+    }
+
+    @Override
+    public List<Limit> limits(Asset of, Instant at) {
+      String assetKey = of.key();
+      List<Limit> limits =
+          new ArrayList<>(agentPolicy.policy().limits(Limit.Scope.agent(agent), at, assetKey));
+      if (agentPolicy.fleet() != null) {
+        limits.addAll(
+            fleets
+                .get(agentPolicy.fleet())
+                .limits(Limit.Scope.fleet(agentPolicy.fleet()), at, assetKey));
+      }
+      return limits;
+    }
+
+    @Override
+    public OptionalLong maxLockableUsdMicros() {
+      OptionalLong own = agentPolicy.policy().maxLockableUsdMicros();
+      OptionalLong fleet =
+          agentPolicy.fleet() == null
+              ? OptionalLong.empty()
+              : fleets.get(agentPolicy.fleet()).maxLockableUsdMicros();
+      if (own.isPresent() && fleet.isPresent()) {
+        return OptionalLong.of(Math.min(own.getAsLong(), fleet.getAsLong()));
+      }
+      return own.isPresent() ? own : fleet;
+    }
+
+    @Override
+    public long usdMicros(Money amount) {
+      Pricing.Price price = pricing.price(amount);
+      if (!price.known()) {
+        throw new PaymentRefusedException(
+            ErrorCode.NO_PAYABLE_OFFER,
+            price.unpriced() != null ? price.unpriced() : price.invalid());
+      }
+      return price.usdMicros();
+    }
+
+    @Override
+    public String toString() {
+      return "WalletFunding[agent=" + agent + ", asset=" + asset + "]";
+    }
   }
 
   /**

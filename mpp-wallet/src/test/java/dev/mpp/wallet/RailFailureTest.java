@@ -107,6 +107,11 @@ class RailFailureTest {
           }
 
           @Override
+          public PaymentRecord capture(List<String> holdIds, PaymentRecord part) {
+            throw new AssertionError();
+          }
+
+          @Override
           public Optional<PaymentRecord> find(String id) {
             return Optional.empty();
           }

@@ -27,6 +27,14 @@ public enum ProblemType {
   PAYMENT_ACTION_REQUIRED("payment-action-required", false),
   /** The server failed while verifying or settling ({@code mppx} sends it with a 500). */
   INTERNAL_PAYMENT_ERROR("internal-payment-error", false),
+  /**
+   * Session (410): the server knows no channel with this id. Whether the voucher could still settle
+   * is for the session payer to decide (it reads the escrow), so for everyone else this proves
+   * nothing.
+   */
+  SESSION_CHANNEL_NOT_FOUND("session/channel-not-found", false),
+  /** Session (410): the channel is closed or has a pending forced close. */
+  SESSION_CHANNEL_FINALIZED("session/channel-finalized", false),
   /** A type this SDK does not know; treated as "money may have moved". */
   UNKNOWN("", false);
 
@@ -44,6 +52,14 @@ public enum ProblemType {
   /** The type URI, e.g. {@code https://paymentauth.org/problems/payment-expired}. */
   public String uri() {
     return this == UNKNOWN ? "about:blank" : BASE + slug;
+  }
+
+  /**
+   * Whether this type means the session's channel is gone (HTTP 410): the client should forget the
+   * channel and open a new one.
+   */
+  public boolean channelGone() {
+    return this == SESSION_CHANNEL_NOT_FOUND || this == SESSION_CHANNEL_FINALIZED;
   }
 
   /**

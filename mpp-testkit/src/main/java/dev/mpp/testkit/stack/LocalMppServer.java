@@ -67,14 +67,19 @@ public final class LocalMppServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The suggested deposit of {@link ServerRoute#TEMPO_SESSION}: 1 pathUSD. */
+  public static final long SESSION_SUGGESTED_DEPOSIT = 1_000_000;
+
   private final ManagedProcess process;
   private final URI baseUrl;
   private final String testSecret;
+  private final String escrow;
 
-  private LocalMppServer(ManagedProcess process, URI baseUrl, String testSecret) {
+  private LocalMppServer(ManagedProcess process, URI baseUrl, String testSecret, String escrow) {
     this.process = process;
     this.baseUrl = baseUrl;
     this.testSecret = testSecret;
+    this.escrow = escrow;
   }
 
   /** Starts a server on {@code chain} with the default test secret. */
@@ -134,7 +139,11 @@ public final class LocalMppServer implements AutoCloseable {
     if (!token.equals(EVM_TOKEN)) {
       throw process.failStartup("server deployed the EVM test token at " + token, null);
     }
-    return new LocalMppServer(process, URI.create("http://127.0.0.1:" + port), testSecret);
+    String escrow = ready.path("escrow").asText("");
+    if (!escrow.matches("0x[0-9a-fA-F]{40}")) {
+      throw process.failStartup("ready line has no escrow address: " + ready, null);
+    }
+    return new LocalMppServer(process, URI.create("http://127.0.0.1:" + port), testSecret, escrow);
   }
 
   private static Optional<JsonNode> readyLine(String line) {
@@ -180,6 +189,14 @@ public final class LocalMppServer implements AutoCloseable {
   /** The address Tempo routes pay ({@link #RECIPIENT}). */
   public String recipient() {
     return RECIPIENT.address();
+  }
+
+  /**
+   * The v1 session escrow ({@code examples/mpp-server/contracts/TempoStreamChannel.sol}) the server
+   * deployed at startup, lowercase hex.
+   */
+  public String escrow() {
+    return escrow.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The address that sponsors fees ({@link #FEE_PAYER}). */

@@ -44,7 +44,14 @@ public enum ServerRoute {
    * server's Stripe API is an in-process fake that accepts test-mode tokens ({@code spt_test_…})
    * once each; {@code GET /stripe/payment_intents} lists what it charged.
    */
-  STRIPE_CHARGE("/stripe/charge", new Offer("stripe", "usd", BigInteger.valueOf(50)));
+  STRIPE_CHARGE("/stripe/charge", new Offer("stripe", "usd", BigInteger.valueOf(50))),
+  /**
+   * Tempo session, protocol v1, served by npm {@code mppx@0.6.31}: 0.001 pathUSD per content
+   * request paid by cumulative voucher, suggested deposit 1 pathUSD, escrow {@link
+   * LocalMppServer#escrow()}. Close and top-up answer 204; the close receipt carries the close
+   * transaction hash.
+   */
+  TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000));
 
   /** How long {@link #TEMPO_EXPIRING}'s challenges live. */
   public static final int EXPIRING_SECONDS = 4;

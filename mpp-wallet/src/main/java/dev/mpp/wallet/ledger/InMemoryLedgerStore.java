@@ -123,6 +123,38 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
   }
 
+  @Override
+  public PaymentRecord capture(List<String> holdIds, PaymentRecord part) {
+    Objects.requireNonNull(holdIds, "holdIds");
+    Captures.requireValidPart(part);
+    lock.lock();
+    try {
+      checkOpen();
+      if (records.containsKey(part.id())) {
+        throw new IllegalArgumentException("a record with id " + part.id() + " exists");
+      }
+      List<PaymentRecord> holds = new ArrayList<>(holdIds.size());
+      for (String id : holdIds) {
+        Entry entry = records.get(id);
+        holds.add(entry == null ? null : entry.record);
+      }
+      Captures.Plan plan = Captures.plan(holdIds, holds, part);
+      for (PaymentRecord lowered : plan.lowered()) {
+        records.get(lowered.id()).record = lowered;
+      }
+      PaymentRecord stored = plan.part();
+      Entry entry = new Entry(stored);
+      records.put(stored.id(), entry);
+      byAgent.computeIfAbsent(stored.agent(), k -> new ArrayList<>()).add(entry);
+      if (stored.fleet() != null) {
+        byFleet.computeIfAbsent(stored.fleet(), k -> new ArrayList<>()).add(entry);
+      }
+      return stored;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The transitions {@link LedgerStore#transition} allows. */
   static boolean allowed(PaymentState from, PaymentState to) {
     return switch (from) {

@@ -48,6 +48,10 @@ abstract class JdbcLedgerStore implements LedgerStore {
       "UPDATE mpp_payment SET state = ?, updated_ns = ?, reference = ?, receipt_header = ?,"
           + " detail = ? WHERE id = ? AND state = ?";
 
+  private static final String LOWER_HOLD =
+      "UPDATE mpp_payment SET amount = ?, usd_micros = ?, updated_ns = ? WHERE id = ?"
+          + " AND state = 'HELD' AND usd_micros = ? AND amount = ?";
+
   private static final int MAX_BATCH = 64;
   private static final int RETRIES = 5;
 
@@ -59,6 +63,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
   private final String insertSql;
   private final String[] bucketUpsertSql = new String[3];
   private final String bucketSubtractSql;
+  private final String bucketLowerSql;
   private final Map<String, String> usageSql = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -90,6 +95,11 @@ abstract class JdbcLedgerStore implements LedgerStore {
     }
     this.bucketSubtractSql =
         "UPDATE mpp_bucket SET usd_micros = usd_micros - ?, pay_count = pay_count - 1, units = "
+            + addUnits("units", unitsParam())
+            + " WHERE scope_kind = ? AND scope_name = ? AND span = ? AND start_ns = ?"
+            + " AND asset_key = ?";
+    this.bucketLowerSql =
+        "UPDATE mpp_bucket SET usd_micros = usd_micros - ?, units = "
             + addUnits("units", unitsParam())
             + " WHERE scope_kind = ? AND scope_name = ? AND span = ? AND start_ns = ?"
             + " AND asset_key = ?";
@@ -198,6 +208,20 @@ abstract class JdbcLedgerStore implements LedgerStore {
     return writer.submit(
         session -> transitionInBatch(session, id, state, reference, receiptHeader, detail, atNs),
         scopes);
+  }
+
+  @Override
+  public PaymentRecord capture(List<String> holdIds, PaymentRecord part) {
+    List<String> ids = List.copyOf(Objects.requireNonNull(holdIds, "holdIds"));
+    Captures.requireValidPart(part);
+    long createdNs = BucketPlan.toNanos(part.createdAt(), "createdAt");
+    BucketPlan.toNanos(part.updatedAt(), "updatedAt");
+    String assetKey = assetKey(part);
+    Set<Limit.Scope> scopes = scopesOf(part.agent(), part.fleet());
+    ensureOpen();
+    prepareScopes(scopes);
+    return writer.submit(
+        session -> captureInBatch(session, ids, part, createdNs, assetKey), scopes);
   }
 
   @Override
@@ -506,6 +530,73 @@ abstract class JdbcLedgerStore implements LedgerStore {
       }
     }
     return index;
+  }
+
+  private PaymentRecord captureInBatch(
+      Session session, List<String> ids, PaymentRecord part, long createdNs, String assetKey)
+      throws SQLException {
+    List<PaymentRecord> holds = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      PreparedStatement select = session.prepare(SELECT_BY_ID);
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        holds.add(rows.next() ? record(rows) : null);
+      }
+    }
+    Captures.Plan plan;
+    try {
+      plan = Captures.plan(ids, holds, part);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(e);
+    }
+    for (int i = 0; i < plan.lowered().size(); i++) {
+      PaymentRecord lowered = plan.lowered().get(i);
+      Captures.Taken taken = plan.taken().get(i);
+      PreparedStatement update = session.prepare(LOWER_HOLD);
+      setUnits(update, 1, lowered.amount());
+      update.setLong(2, lowered.usdMicros());
+      update.setLong(3, createdNs);
+      update.setString(4, lowered.id());
+      update.setLong(5, taken.hold().usdMicros());
+      setUnits(update, 6, taken.hold().amount());
+      if (update.executeUpdate() != 1) {
+        // Another process changed the hold after we read it: roll back and let the batch retry.
+        throw new SQLException("hold " + lowered.id() + " changed concurrently", "40001");
+      }
+      lowerBuckets(session, taken);
+    }
+    if (!insert(session, plan.part(), createdNs, assetKey)) {
+      throw new SQLException("a record with id " + part.id() + " already exists", "23505");
+    }
+    return plan.part();
+  }
+
+  /** Takes a capture's share out of the buckets of the hold it came from (count unchanged). */
+  private void lowerBuckets(Session session, Captures.Taken taken) throws SQLException {
+    PaymentRecord hold = taken.hold();
+    long createdNs = BucketPlan.toNanos(hold.createdAt(), "createdAt");
+    String assetKey = assetKey(hold);
+    PreparedStatement update = session.prepare(bucketLowerSql);
+    for (Limit.Scope scope : scopesOf(hold.agent(), hold.fleet())) {
+      for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
+        long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
+        long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
+        update.setLong(1, taken.usdMicros());
+        setUnits(update, 2, taken.units().negate());
+        update.setString(3, kind(scope));
+        update.setString(4, scope.name());
+        update.setLong(5, span);
+        update.setLong(6, start);
+        update.setString(7, assetKey);
+        update.addBatch();
+      }
+    }
+    for (int count : update.executeBatch()) {
+      if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new SQLException(
+            "ledger aggregates are missing a bucket of hold " + hold.id(), "XX001");
+      }
+    }
   }
 
   private PaymentRecord transitionInBatch(

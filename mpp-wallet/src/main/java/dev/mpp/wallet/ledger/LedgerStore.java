@@ -48,6 +48,27 @@ public interface LedgerStore extends AutoCloseable {
       String detail,
       Instant at);
 
+  /**
+   * Captures part of one or more holds: atomically lowers the HELD records {@code holdIds}, in
+   * order, by {@code part.amount()} in total, and inserts {@code part} (state HELD). A hold is a
+   * long-lived reservation, such as the deposit of a payment channel, that later payments draw on
+   * step by step; capturing moves counted spend from the hold to the payment without changing the
+   * total, so no limit is checked.
+   *
+   * <p>The stored part's {@code usdMicros} is the share of the holds' value it takes (the whole of
+   * a hold it empties, else the proportional share rounded down), so that counted spend stays
+   * exactly the same; the caller's value is ignored. A hold emptied by a capture stays HELD with
+   * amount zero until released.
+   *
+   * @param holdIds HELD records of the part's agent, fleet and asset, drawn on in this order
+   * @param part the new record (state HELD, positive amount, unused id)
+   * @return the stored part
+   * @throws IllegalArgumentException when a hold is missing, not HELD, of another agent, fleet or
+   *     asset, or the holds together hold less than the part (nothing is changed)
+   * @throws dev.mpp.client.PaymentFailedException with {@code LEDGER_FAILURE} on storage errors
+   */
+  PaymentRecord capture(List<String> holdIds, PaymentRecord part);
+
   /** The record with {@code id}. */
   Optional<PaymentRecord> find(String id);
 

@@ -42,6 +42,7 @@ public final class Policy {
   private static final Policy UNLIMITED = builder().build();
 
   private final Long maxPerPaymentUsdMicros;
+  private final Long maxLockableUsdMicros;
   private final List<Cap> caps;
   private final Map<Attribute, Patterns> allow;
   private final Map<Attribute, Patterns> deny;
@@ -52,6 +53,7 @@ public final class Policy {
 
   private Policy(Builder b) {
     this.maxPerPaymentUsdMicros = b.maxPerPaymentUsdMicros;
+    this.maxLockableUsdMicros = b.maxLockableUsdMicros;
     this.caps = List.copyOf(b.caps);
     this.allow = Collections.unmodifiableMap(new EnumMap<>(b.allow));
     this.deny = Collections.unmodifiableMap(new EnumMap<>(b.deny));
@@ -105,6 +107,17 @@ public final class Policy {
     return maxPerPaymentUsdMicros == null
         ? OptionalLong.empty()
         : OptionalLong.of(maxPerPaymentUsdMicros);
+  }
+
+  /**
+   * The most one payment channel may hold locked and unspent (its deposit minus what vouchers have
+   * authorized), in micro-dollars, if limited. A session deposit or top-up never makes a channel
+   * exceed it; the deposit itself still counts against the caps while it is held.
+   */
+  public OptionalLong maxLockableUsdMicros() {
+    return maxLockableUsdMicros == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(maxLockableUsdMicros);
   }
 
   /** The rolling-window caps. */
@@ -250,6 +263,7 @@ public final class Policy {
   /** Builds a {@link Policy}. Amounts are dollars, as strings like {@code "5.00"}. */
   public static final class Builder {
     private Long maxPerPaymentUsdMicros;
+    private Long maxLockableUsdMicros;
     private final List<Cap> caps = new ArrayList<>();
     private final Map<Attribute, Patterns> allow = new EnumMap<>(Attribute.class);
     private final Map<Attribute, Patterns> deny = new EnumMap<>(Attribute.class);
@@ -263,6 +277,20 @@ public final class Policy {
     /** Denies any single payment above {@code usd} dollars (e.g. {@code "0.50"}). */
     public Builder maxPerPayment(String usd) {
       this.maxPerPaymentUsdMicros = Usd.parse(usd);
+      return this;
+    }
+
+    /**
+     * Limits what one payment channel (session) may keep locked and unspent to {@code usd} dollars:
+     * the most a deposit or top-up can lock (e.g. {@code "2.00"}).
+     */
+    public Builder maxLockable(String usd) {
+      this.maxLockableUsdMicros = Usd.parse(usd);
+      return this;
+    }
+
+    Builder maxLockableUsdMicros(long micros) {
+      this.maxLockableUsdMicros = micros;
       return this;
     }
 

@@ -42,9 +42,19 @@ final class PolicyJson {
           .build();
 
   private static final Set<String> POLICY_KEYS =
-      Set.of("maxPerPayment", "caps", "allow", "deny", "expires", "approval", "alerts");
+      Set.of(
+          "maxPerPayment", "maxLockable", "caps", "allow", "deny", "expires", "approval", "alerts");
   private static final Set<String> AGENT_KEYS =
-      Set.of("fleet", "maxPerPayment", "caps", "allow", "deny", "expires", "approval", "alerts");
+      Set.of(
+          "fleet",
+          "maxPerPayment",
+          "maxLockable",
+          "caps",
+          "allow",
+          "deny",
+          "expires",
+          "approval",
+          "alerts");
   private static final Set<String> CAP_KEYS =
       Set.of("window", "max", "maxPayments", "asset", "maxUnits");
   private static final Set<String> APPROVAL_KEYS = Set.of("above", "timeout");
@@ -132,6 +142,10 @@ final class PolicyJson {
 
   private Policy policy(JsonNode node, String path) {
     Policy.Builder builder = Policy.builder();
+    JsonNode lockable = node.get("maxLockable");
+    if (lockable != null) {
+      builder.maxLockableUsdMicros(usd(lockable, path + ".maxLockable"));
+    }
     JsonNode max = node.get("maxPerPayment");
     if (max != null) {
       builder.maxPerPaymentUsdMicros(usd(max, path + ".maxPerPayment"));

@@ -615,4 +615,88 @@ abstract class LedgerStoreContractTest {
   static List<String> ids(List<PaymentRecord> records) {
     return records.stream().map(PaymentRecord::id).toList();
   }
+
+  // ---------------------------------------------------------------- captures (session deposits)
+
+  @Test
+  void captureMovesSpendFromTheHoldWithoutChangingTheTotal() {
+    Limit.Scope agent = Limit.Scope.agent("bot");
+    store.reserve(held("hold", "bot", "acme", 1_000_000, T0), List.of());
+    Usage before = store.usage(agent, null, null);
+
+    PaymentRecord part =
+        store.capture(List.of("hold"), held("v1", "bot", "acme", 250_000, T0.plusSeconds(5)));
+
+    assertThat(part.amount()).isEqualTo(BigInteger.valueOf(250_000));
+    assertThat(part.usdMicros()).isEqualTo(250_000);
+    assertThat(part.state()).isEqualTo(PaymentState.HELD);
+    assertThat(store.find("hold").orElseThrow().amount()).isEqualTo(BigInteger.valueOf(750_000));
+    assertThat(store.find("hold").orElseThrow().usdMicros()).isEqualTo(750_000);
+    assertThat(store.usage(agent, null, null).usdMicros()).isEqualTo(before.usdMicros());
+    assertThat(store.usage(Limit.Scope.fleet("acme"), null, null).usdMicros()).isEqualTo(1_000_000);
+
+    store.transition("v1", PaymentState.PAID, "0xch", null, null, T0.plusSeconds(6));
+    store.transition("hold", PaymentState.RELEASED, null, null, "closed", T0.plusSeconds(7));
+
+    assertThat(store.usage(agent, null, null).usdMicros()).isEqualTo(250_000);
+    assertThat(store.usage(agent, T0.minus(Duration.ofDays(1)), null).usdMicros())
+        .isEqualTo(250_000);
+  }
+
+  @Test
+  void captureDrawsOnHoldsInOrderAndEmptiesThemExactly() {
+    store.reserve(held("h1", "bot", null, 300, T0), List.of());
+    store.reserve(held("h2", "bot", null, 1_000, T0.plusSeconds(1)), List.of());
+
+    PaymentRecord part =
+        store.capture(List.of("h1", "h2"), held("p", "bot", null, 500, T0.plusSeconds(2)));
+
+    assertThat(part.usdMicros()).isEqualTo(500);
+    assertThat(store.find("h1").orElseThrow().amount()).isEqualTo(BigInteger.ZERO);
+    assertThat(store.find("h1").orElseThrow().state()).isEqualTo(PaymentState.HELD);
+    assertThat(store.find("h2").orElseThrow().amount()).isEqualTo(BigInteger.valueOf(800));
+    assertThat(store.usage(Limit.Scope.agent("bot"), null, null).usdMicros()).isEqualTo(1_300);
+  }
+
+  @Test
+  void captureBeyondTheHoldsChangesNothing() {
+    store.reserve(held("h", "bot", null, 100, T0), List.of());
+    store.reserve(held("other", "bot-2", null, 100, T0), List.of());
+
+    assertThatThrownBy(
+            () -> store.capture(List.of("h"), held("p", "bot", null, 101, T0.plusSeconds(1))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> store.capture(List.of("other"), held("p", "bot", null, 1, T0.plusSeconds(1))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> store.capture(List.of("missing"), held("p", "bot", null, 1, T0.plusSeconds(1))))
+        .isInstanceOf(IllegalArgumentException.class);
+    store.transition("h", PaymentState.RELEASED, null, null, null, T0.plusSeconds(2));
+    assertThatThrownBy(
+            () -> store.capture(List.of("h"), held("p", "bot", null, 1, T0.plusSeconds(3))))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(store.find("p")).isEmpty();
+    assertThat(store.find("other").orElseThrow().amount()).isEqualTo(BigInteger.valueOf(100));
+  }
+
+  @Test
+  void capturedSpendCountsInTheWindowOfTheCapture() {
+    Limit.Scope agent = Limit.Scope.agent("bot");
+    store.reserve(held("hold", "bot", null, 1_000, T0), List.of());
+    Instant later = T0.plus(Duration.ofDays(2));
+
+    store.capture(List.of("hold"), held("p", "bot", null, 400, later));
+
+    assertThat(store.usage(agent, later.minus(Duration.ofHours(1)), null).usdMicros())
+        .isEqualTo(400);
+    assertThat(store.usage(agent, T0.minusSeconds(1), null).usdMicros()).isEqualTo(1_000);
+    assertThat(store.usage(agent, T0.minusSeconds(1), TOKEN.key()).units())
+        .isEqualTo(BigInteger.valueOf(1_000));
+    Limit dayCap = usdCap("agent:bot/day", agent, later.minus(Duration.ofDays(1)), 1_000);
+    assertThatThrownBy(() -> store.reserve(held("x", "bot", null, 601, later), List.of(dayCap)))
+        .isInstanceOf(PaymentDeniedException.class);
+    assertThat(store.reserve(held("y", "bot", null, 600, later), List.of(dayCap))).isNotNull();
+  }
 }

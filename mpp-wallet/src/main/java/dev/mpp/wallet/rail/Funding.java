@@ -1,0 +1,48 @@
+package dev.mpp.wallet.rail;
+
+import dev.mpp.wallet.Asset;
+import dev.mpp.wallet.Money;
+import dev.mpp.wallet.ledger.LedgerStore;
+import dev.mpp.wallet.ledger.Limit;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * What the wallet gives a {@link SessionRail} for one payment: who pays, under which caps, how
+ * amounts are priced, and the ledger to hold and capture in. Created by the wallet per
+ * authorization, after the offer passed the policy's non-cap rules.
+ */
+public interface Funding {
+
+  /** The paying agent. */
+  String agent();
+
+  /** The agent's fleet, or null. */
+  String fleet();
+
+  /** Why this offer was chosen (for ledger records). */
+  String rationale();
+
+  /** The ledger the wallet records in. */
+  LedgerStore ledger();
+
+  /** Now, by the wallet's clock. */
+  Instant now();
+
+  /**
+   * Every cap of the agent and its fleet that applies to {@code asset} at {@code at}, for holds
+   * (deposits, top-ups) to be reserved under.
+   */
+  List<Limit> limits(Asset asset, Instant at);
+
+  /** The smallest {@code maxLockable} of the agent's and the fleet's policies, if any. */
+  OptionalLong maxLockableUsdMicros();
+
+  /**
+   * The amount in micro-dollars, rounded up.
+   *
+   * @throws dev.mpp.client.PaymentRefusedException when the asset has no price
+   */
+  long usdMicros(Money amount);
+}
