@@ -5,7 +5,9 @@
 #   3. starts the local stack: anvil in Tempo mode (chain 1337) and the reference server, on free ports,
 #   4. runs the fleet demo (dev.mpp.examples.FleetDemo) against it, with an SQLite ledger under
 #      examples/target/,
-#   5. stops the stack, also when a step fails or the script is interrupted.
+#   5. runs the session quick start (dev.mpp.examples.SessionQuickStart): one payment channel,
+#      voucher-paid requests, close, checked against the chain,
+#   6. stops the stack, also when a step fails or the script is interrupted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -56,8 +58,13 @@ if [[ -z "$ready" ]]; then
 fi
 server_url="$(node -e 'console.log(JSON.parse(process.argv[1]).serverUrl)' "$ready")"
 rpc_url="$(node -e 'console.log(JSON.parse(process.argv[1]).rpcUrl)' "$ready")"
-echo "   server $server_url, chain $rpc_url (log: $stack_log)"
+escrow="$(node -e 'console.log(JSON.parse(process.argv[1]).escrow)' "$ready")"
+echo "   server $server_url, chain $rpc_url, session escrow $escrow (log: $stack_log)"
 
 echo "== fleet demo (dev.mpp.examples.FleetDemo)"
 java -cp "$target/classes:$target/lib/*" dev.mpp.examples.FleetDemo \
   --server "$server_url" --rpc-url "$rpc_url" --ledger "$target/fleet-demo.db"
+
+echo "== session quick start (dev.mpp.examples.SessionQuickStart)"
+java -cp "$target/classes:$target/lib/*" dev.mpp.examples.SessionQuickStart \
+  --server "$server_url" --rpc-url "$rpc_url" --escrow "$escrow" --wallet "$target/session-demo.db"

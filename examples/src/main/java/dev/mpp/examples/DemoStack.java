@@ -50,6 +50,10 @@ record DemoStack(URI server, URI rpcUrl, Map<String, String> options) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** keccak256("Transfer(address,address,uint256)"). */
+  private static final String TRANSFER_TOPIC =
+      "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+
   /** Reads the options; fails with usage text when the stack's URLs are missing. */
   static DemoStack fromArgs(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -116,5 +120,31 @@ record DemoStack(URI server, URI rpcUrl, Map<String, String> options) {
     System.arraycopy(HexFormat.of().parseHex("70a08231"), 0, data, 0, 4);
     System.arraycopy(EvmAddress.parse(account).toBytes(), 0, data, 16, 20);
     return new BigInteger(1, JsonRpcClient.create(rpcUrl).call(token, data));
+  }
+
+  /**
+   * What {@code token} moved from {@code from} to {@code to} inside one mined transaction, summed
+   * from its ERC-20 {@code Transfer} logs (so fees, paid separately, do not blur the figure).
+   */
+  BigInteger transferred(String txHash, EvmAddress token, String from, String to) {
+    JsonRpcClient rpc = JsonRpcClient.create(rpcUrl);
+    rpc.waitForReceipt(txHash, java.time.Duration.ofSeconds(30))
+        .orElseThrow(() -> new IllegalStateException(txHash + " was not mined within 30 s"));
+    JsonNode receipt = rpc.send("eth_getTransactionReceipt", txHash);
+    BigInteger total = BigInteger.ZERO;
+    for (JsonNode log : receipt.path("logs")) {
+      JsonNode topics = log.path("topics");
+      if (EvmAddress.parse(log.path("address").asText()).equals(token)
+          && TRANSFER_TOPIC.equals(topics.path(0).asText())
+          && topicAddress(topics.path(1)).equals(EvmAddress.parse(from))
+          && topicAddress(topics.path(2)).equals(EvmAddress.parse(to))) {
+        total = total.add(new BigInteger(log.path("data").asText().substring(2), 16));
+      }
+    }
+    return total;
+  }
+
+  private static EvmAddress topicAddress(JsonNode topic) {
+    return EvmAddress.parse("0x" + topic.asText().substring(26));
   }
 }

@@ -1,0 +1,160 @@
+package dev.mpp.examples;
+
+import dev.mpp.client.PaymentRecord;
+import dev.mpp.client.wire.Receipt;
+import dev.mpp.okhttp.MppInterceptor;
+import dev.mpp.wallet.Wallet;
+import dev.mpp.wallet.chain.EvmAddress;
+import dev.mpp.wallet.chain.JsonRpcClient;
+import dev.mpp.wallet.ledger.LedgerQuery;
+import dev.mpp.wallet.ledger.SqliteLedgerStore;
+import dev.mpp.wallet.policy.Policy;
+import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.tempo.session.CloseResult;
+import dev.mpp.wallet.tempo.session.JdbcChannelStore;
+import dev.mpp.wallet.tempo.session.SessionProtocol;
+import dev.mpp.wallet.tempo.session.TempoSessionConfig;
+import dev.mpp.wallet.tempo.session.TempoSessionRail;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Quick start for Tempo sessions: an agent opens one payment channel on the local stack's {@code
+ * /tempo/session} route, pays a series of requests with off-chain vouchers (one signature each, no
+ * transaction), closes the channel and checks that the payee received exactly what the vouchers
+ * authorized and the ledger agrees.
+ *
+ * <pre>
+ * bash examples/run-demo.sh      # runs the fleet demo, then this, against the local stack
+ * </pre>
+ *
+ * <p>Options: {@code --server URL --rpc-url URL --escrow ADDRESS} (what {@code stack.mjs} prints as
+ * {@code serverUrl}, {@code rpcUrl} and {@code escrow}), {@code --requests N} (default 12) and
+ * {@code --wallet FILE} (default {@code target/session-demo.db}; replaced on each run).
+ */
+public final class SessionQuickStart {
+  private static final String AGENT = "crawler";
+
+  private SessionQuickStart() {}
+
+  /** Runs the demo; exits non-zero when the chain or the ledger disagrees with the receipts. */
+  public static void main(String[] args) throws IOException {
+    DemoStack stack = DemoStack.fromArgs(args);
+    String escrow = stack.options().get("escrow");
+    if (escrow == null) {
+      throw new IllegalArgumentException("--escrow ADDRESS is required (stack.mjs prints it)");
+    }
+    int requests = Integer.parseInt(stack.options().getOrDefault("requests", "12"));
+    Path file = Path.of(stack.options().getOrDefault("wallet", "target/session-demo.db"));
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.deleteIfExists(file);
+
+    // One SQLite file holds the ledger and the channel: a restarted process continues the channel.
+    SqliteLedgerStore ledger = SqliteLedgerStore.open(file);
+    JdbcChannelStore channels = JdbcChannelStore.sqlite(file);
+    TempoSessionConfig config =
+        TempoSessionConfig.builder(DemoStack.CHAIN_ID)
+            .asset(DemoStack.PATH_USD)
+            // v1 escrows are contracts the server names; the open approves one to take the
+            // deposit, so it must be trusted explicitly (v2's precompile is trusted by default).
+            .trustEscrow(SessionProtocol.V1, EvmAddress.parse(escrow))
+            .maxDeposit(BigInteger.valueOf(5_000_000)) // at most 5 pathUSD in any one channel
+            .build();
+    TempoSessionRail sessions =
+        TempoSessionRail.builder(config, DemoStack.payer(), channels)
+            .rpc(JsonRpcClient.create(stack.rpcUrl()))
+            .ledger(ledger)
+            .build();
+    Policy policy =
+        Policy.builder()
+            .maxPerPayment("0.01") // per request: the voucher's increment
+            .maxLockable("0.50") // most one channel may hold deposited and unspent
+            .cap(Window.DAY, "2.00") // deposits count here while they are locked
+            .build();
+
+    String payee = stack.recipient();
+    try (Wallet wallet =
+            Wallet.builder().ledger(ledger).rail(sessions).agent(AGENT, policy).build();
+        channels;
+        sessions) {
+      OkHttpClient http =
+          new OkHttpClient.Builder()
+              .addInterceptor(MppInterceptor.builder(wallet).agent(AGENT).build())
+              .build();
+      try {
+        for (int i = 1; i <= requests; i++) {
+          fetch(http, stack, i);
+        }
+      } finally {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+      }
+
+      List<CloseResult> closed = sessions.closeAll(AGENT);
+      BigInteger settled = BigInteger.ZERO;
+      BigInteger received = BigInteger.ZERO;
+      for (CloseResult result : closed) {
+        System.out.printf(
+            "closed %s: payee received %s, refunded %s (close tx %s)%n",
+            result.channelId(),
+            usd(result.settled()),
+            usd(result.refunded()),
+            result.closeTxHash());
+        settled = settled.add(result.settled());
+        if (result.closeTxHash() == null) {
+          System.err.println("the server reported no close transaction: cannot check the chain");
+          System.exit(1);
+        }
+        // The close moves the channel's money out of the escrow; the payee also pays the close's
+        // network fee, so its balance grows by a little less than this.
+        received =
+            received.add(
+                stack.transferred(result.closeTxHash(), DemoStack.PATH_USD, escrow, payee));
+      }
+
+      // What still counts against the agent's caps: after the close, exactly the vouchers paid.
+      BigInteger spent =
+          ledger.query(LedgerQuery.agent(AGENT)).stream()
+              .filter(record -> record.state().counts())
+              .map(PaymentRecord::amount)
+              .reduce(BigInteger.ZERO, BigInteger::add);
+      System.out.printf(
+          "the escrow paid the payee %s on chain; the ledger counts %s spent by %s%n",
+          usd(received), usd(spent), AGENT);
+      if (!received.equals(settled) || !spent.equals(settled)) {
+        System.err.println("MISMATCH: chain, close results and ledger disagree");
+        System.exit(1);
+      }
+      System.out.println("chain, close results and ledger agree to the base unit");
+    }
+  }
+
+  private static void fetch(OkHttpClient http, DemoStack stack, int i) throws IOException {
+    Request request = new Request.Builder().url(stack.url("/tempo/session").toString()).build();
+    try (Response response = http.newCall(request).execute()) {
+      String body = response.body().string();
+      String accepted =
+          Receipt.parse(response.header("Payment-Receipt"))
+              .json()
+              .path("acceptedCumulative")
+              .asText();
+      String rail =
+          MppInterceptor.paymentRecord(response).map(PaymentRecord::method).orElse("unpaid");
+      System.out.printf(
+          "#%-2d %d %s  %s, channel total accepted %s%n",
+          i, response.code(), body.strip(), rail, usd(new BigInteger(accepted)));
+    }
+  }
+
+  /** pathUSD has 6 decimals. */
+  private static String usd(BigInteger units) {
+    return new BigDecimal(units, 6).toPlainString();
+  }
+}
