@@ -35,7 +35,13 @@ import { parseArgs } from 'node:util'
 import { Errors, Method, z } from 'mppx'
 import { Expires, Mppx, Store, evm, stripe, tempo } from 'mppx/server'
 // The last mppx release whose server speaks v1 ("legacy") Tempo sessions, installed under an alias.
-import { Mppx as MppxV1, Store as StoreV1, tempo as tempoV1 } from 'mppx-v1/server'
+import {
+  Mppx as MppxV1,
+  NodeListener as NodeListenerV1,
+  Request as RequestV1,
+  Store as StoreV1,
+  tempo as tempoV1,
+} from 'mppx-v1/server'
 import { createClient, formatUnits, http as viemHttp } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/tempo/chains'
@@ -248,6 +254,9 @@ const PRICES = {
   sessionDeposit: '1000000', // suggested deposit: 1 pathUSD
 }
 
+/** How many events /tempo/session/stream sends (one unit each). */
+const SSE_EVENTS = 10
+
 /** How long /tempo/expiring's challenges live: short enough for tests to outwait. */
 const EXPIRING_SECONDS = 4
 
@@ -401,38 +410,90 @@ async function deployEscrow() {
 }
 
 /**
- * The session route: v1 challenges (no `sessionProtocol`), price PRICES.session per content
- * request, the server's close and settle transactions signed by the recipient (it is the payee).
+ * The session routes, served by two mppx 0.6.31 instances on one channel store (so one channel pays
+ * both): v1 challenges (no `sessionProtocol`), price PRICES.session per unit, the server's close and
+ * settle transactions signed by the recipient (it is the payee).
+ *
+ * - /tempo/session: one unit per request, a JSON body.
+ * - /tempo/session/stream: an SSE stream (`Accept: text/event-stream`) of SSE_EVENTS messages, one
+ *   unit each. The request's credential pays the first; for every further one mppx emits
+ *   `payment-need-voucher` and pauses until a voucher credential arrives (a bodiless POST to the
+ *   same URL), then ends with a `payment-receipt` event. No query parameters: mppx counts a POST
+ *   with a query string as a content request and would charge the voucher POST a unit.
  */
-function sessionRoute(escrow) {
+function sessionRoutes(escrow) {
   const payee = privateKeyToAccount(DEV.account9.privateKey)
   if (payee.address.toLowerCase() !== config.recipient.toLowerCase())
     fail('the session route needs the default recipient (dev account 9): it signs close transactions')
-  const mppxV1 = MppxV1.create({
-    realm: config.realm,
-    secretKey: config.secretKey,
-    methods: [
-      tempoV1.session({
-        account: payee,
-        chainId: config.chainId,
-        currency: TOKENS.pathUSD,
-        decimals: TEMPO_DECIMALS,
-        escrowContract: escrow,
-        getClient: () => sessionClient,
-        store: StoreV1.memory(),
-        suggestedDeposit: tempoAmount(PRICES.sessionDeposit),
-        unitType: 'request',
-      }),
-    ],
+  const store = StoreV1.memory()
+  const method = (sse) =>
+    tempoV1.session({
+      account: payee,
+      chainId: config.chainId,
+      currency: TOKENS.pathUSD,
+      decimals: TEMPO_DECIMALS,
+      escrowContract: escrow,
+      getClient: () => sessionClient,
+      store,
+      suggestedDeposit: tempoAmount(PRICES.sessionDeposit),
+      unitType: sse ? 'event' : 'request',
+      ...(sse ? { sse: true } : {}),
+    })
+  const plain = MppxV1.create({ realm: config.realm, secretKey: config.secretKey, methods: [method(false)] })
+  const streaming = MppxV1.create({ realm: config.realm, secretKey: config.secretKey, methods: [method(true)] })
+  const offers = [{ method: 'tempo', intent: 'session', currency: TOKENS.pathUSD, amount: PRICES.session }]
+  const streamHandler = streaming['tempo/session']({
+    amount: tempoAmount(PRICES.session),
+    description: 'tempo session stream',
   })
   return {
-    description: 'Tempo session v1 (mppx 0.6.31): open, vouchers, top-up, close on the local escrow',
-    offers: [{ method: 'tempo', intent: 'session', currency: TOKENS.pathUSD, amount: PRICES.session }],
-    listener: MppxV1.toNodeListener,
-    handler: mppxV1['tempo/session']({
-      amount: tempoAmount(PRICES.session),
-      description: 'tempo session',
-    }),
+    '/tempo/session': {
+      description: 'Tempo session v1 (mppx 0.6.31): open, vouchers, top-up, close on the local escrow',
+      offers,
+      listener: MppxV1.toNodeListener,
+      handler: plain['tempo/session']({
+        amount: tempoAmount(PRICES.session),
+        description: 'tempo session',
+      }),
+    },
+    '/tempo/session/stream': {
+      description: 'Tempo session v1 SSE stream: one unit per event, payment-need-voucher when the voucher is used up',
+      offers,
+      listener: sseListener,
+      handler: streamHandler,
+    },
+  }
+}
+
+/** Like MppxV1.toNodeListener, but a paid content request gets the metered SSE stream. */
+function sseListener(handler) {
+  return async (req, res) => {
+    // mppx 0.6.31 answers a voucher on a request that accepts text/event-stream with a bare 204
+    // (as if it were a management update), so a second stream on an open channel would never
+    // start. Hidden from mppx, the voucher pays the stream's first event, as an open does.
+    const request = RequestV1.fromNodeListener(req, res)
+    const headers = new Headers(request.headers)
+    headers.delete('accept')
+    const result = await handler(new Request(request, { headers }))
+    if (result.status === 402) {
+      await NodeListenerV1.sendResponse(res, result.challenge)
+      return result
+    }
+    // mppx's own classification (tempo/server/internal/request-body.js): a bodiless POST without a
+    // query, or a HEAD, is channel management (open, voucher, topUp, close) answered with 204.
+    // Asking withReceipt() for a management response on a content request would charge a unit.
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+    const query = new URL(req.url ?? '/', 'http://localhost').search
+    const content = req.method !== 'HEAD' && (req.method !== 'POST' || query !== '' || hasBody)
+    if (!content) {
+      await NodeListenerV1.sendResponse(res, result.withReceipt())
+      return { status: 402 }
+    }
+    async function* messages() {
+      for (let i = 1; i <= SSE_EVENTS; i++) yield JSON.stringify({ event: i, of: SSE_EVENTS })
+    }
+    await NodeListenerV1.sendResponse(res, result.withReceipt(messages()))
+    return { status: 402 } // written: nothing left for handle()
   }
 }
 
@@ -503,7 +564,7 @@ async function main() {
   const setup = await setUp()
   // After setUp(): both deployments come from dev account 8, one after the other.
   const escrow = config.escrow ?? (await deployEscrow())
-  routes = { ...setup.routes, '/tempo/session': sessionRoute(escrow) }
+  routes = { ...setup.routes, ...sessionRoutes(escrow) }
   await new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, resolve)

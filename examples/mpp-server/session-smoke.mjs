@@ -4,7 +4,8 @@
 // Proves the escrow fixture and the route work with the reference client, and measures it.
 //
 //   node session-smoke.mjs --server http://127.0.0.1:8402 --rpc-url http://127.0.0.1:8545 \
-//        --escrow 0x… [--requests 25] [--payer-key 0x…] [--deposit 0.1]
+//        --escrow 0x… [--requests 25] [--payer-key 0x…] [--deposit 0.1] [--sse]
+// With --sse: two SSE streams on /tempo/session/stream instead (10 events each).
 //
 // Prints one JSON line: {"ok":true,"requests":25,"channelId":…,"settled":…,"openMs":…,
 // "medianVoucherMs":…,"cpuMsPerVoucher":…} (latency and process CPU of the voucher-paid requests,
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
       default: '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
     },
     deposit: { type: 'string', default: '0.1' },
+    // Instead of N requests: one SSE stream of N events on /tempo/session/stream.
+    sse: { type: 'boolean', default: false },
   },
   strict: true,
 })
@@ -64,6 +67,22 @@ const manager = tempo.session({ account, client, maxDeposit: args.deposit })
 const url = new URL('/tempo/session', args.server)
 
 const n = Number(args.requests)
+if (args.sse) {
+  const n = 10
+  const started = process.hrtime.bigint()
+  const streamUrl = new URL('/tempo/session/stream', args.server)
+  const messages = []
+  for await (const message of await manager.sse(streamUrl)) messages.push(JSON.parse(message))
+  // A second stream on the same channel starts with a voucher instead of the open.
+  const second = []
+  for await (const message of await manager.sse(streamUrl)) second.push(JSON.parse(message))
+  if (second.length !== n) throw new Error(`second stream: ${second.length} events`)
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  const receipt = await manager.close()
+  const ok = messages.length === n && messages.at(-1)?.event === n && receipt?.acceptedCumulative !== undefined
+  process.stdout.write(`${JSON.stringify({ ok, events: messages.length, streamMs: Math.round(ms), acceptedCumulative: receipt?.acceptedCumulative, closeTxHash: receipt?.txHash })}\n`)
+  process.exit(ok ? 0 : 1)
+}
 const latencies = []
 let cpuStart
 for (let i = 0; i < n; i++) {

@@ -51,7 +51,18 @@ public enum ServerRoute {
    * LocalMppServer#escrow()}. Close and top-up answer 204; the close receipt carries the close
    * transaction hash.
    */
-  TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000));
+  TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000)),
+  /**
+   * The same session (same channel store and price, 0.001 pathUSD per unit) as a Server-Sent
+   * Events stream of {@value #SESSION_STREAM_EVENTS} events, one unit each: the request's credential
+   * pays the first; before each further one the server emits {@code payment-need-voucher} and
+   * pauses until a voucher credential is POSTed to the same URL; a {@code payment-receipt} event
+   * ends the stream.
+   */
+  TEMPO_SESSION_STREAM("/tempo/session/stream", Offer.tempo(LocalChain.PATH_USD, 1_000));
+
+  /** How many events {@link #TEMPO_SESSION_STREAM} sends. */
+  public static final int SESSION_STREAM_EVENTS = 10;
 
   /** How long {@link #TEMPO_EXPIRING}'s challenges live. */
   public static final int EXPIRING_SECONDS = 4;
