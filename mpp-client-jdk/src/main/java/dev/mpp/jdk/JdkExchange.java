@@ -1,5 +1,6 @@
 package dev.mpp.jdk;
 
+import dev.mpp.client.EventStreamPayments;
 import dev.mpp.client.Exchange;
 import dev.mpp.client.PaymentResult;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.PushPromiseHandler;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * One logical request through a {@link HttpClient}, as the payment flow sees it.
@@ -35,6 +38,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
   private final HttpRequest request;
   private final ReplayableBody body;
   private final BodyHandler<T> handler;
+  private final BodyHandler<T> paidHandler;
   private final PushPromiseHandler<Payload<T>> push;
   private volatile List<String> redirectReceipts = List.of();
 
@@ -44,12 +48,23 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
       HttpRequest request,
       ReplayableBody body,
       BodyHandler<T> handler,
-      PushPromiseHandler<T> push) {
+      PushPromiseHandler<T> push,
+      Supplier<EventStreamPayments> streamPayments) {
     this.client = client;
     this.paidClient = paidClient;
     this.request = request;
     this.body = body;
     this.handler = handler;
+    // Only a response to a credential, from its own origin, may ask for more payment in-stream.
+    this.paidHandler =
+        info -> {
+          BodySubscriber<T> subscriber = handler.apply(info);
+          boolean stream =
+              info.statusCode() / 100 == 2
+                  && EventStreamPayments.isEventStream(
+                      info.headers().firstValue("Content-Type").orElse(null));
+          return stream ? new PayingSubscriber<>(subscriber, streamPayments.get()) : subscriber;
+        };
     this.push = push == null ? null : adapt(push);
   }
 
@@ -63,7 +78,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     }
     boolean manual = paidClient != client;
     HttpResponse<Payload<T>> response =
-        await(() -> paidClient.send(attempt, Payload.handler(handler, manual)));
+        await(() -> paidClient.send(attempt, Payload.handler(paidHandler, manual)));
     for (int hop = 0; hop < MAX_REDIRECTS; hop++) {
       HttpRequest next = followUp(response);
       if (next == null) {
@@ -75,7 +90,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
             HttpRequest.newBuilder(next, (name, v) -> !isCredential(name)).build();
         return await(() -> client.send(stripped, Payload.handler(handler, false)));
       }
-      response = await(() -> paidClient.send(next, Payload.handler(handler, true)));
+      response = await(() -> paidClient.send(next, Payload.handler(paidHandler, true)));
     }
     return response;
   }
@@ -88,7 +103,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     }
     boolean manual = paidClient != client;
     return paidClient
-        .sendAsync(attempt, Payload.handler(handler, manual), push)
+        .sendAsync(attempt, Payload.handler(paidHandler, manual), push)
         .thenCompose(response -> followAsync(attempt.uri(), response, 0));
   }
 
@@ -104,7 +119,7 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
       return client.sendAsync(stripped, Payload.handler(handler, false), push);
     }
     return paidClient
-        .sendAsync(next, Payload.handler(handler, true), push)
+        .sendAsync(next, Payload.handler(paidHandler, true), push)
         .thenCompose(followed -> followAsync(issuer, followed, hop + 1));
   }
 

@@ -112,10 +112,11 @@ public final class MppHttpClient extends HttpClient {
       throws IOException, InterruptedException {
     Objects.requireNonNull(handler, "handler");
     ReplayableBody body = await(ReplayableBody.of(request, maxBufferedBody));
-    JdkExchange<T> exchange = exchange(request, body, handler, null);
+    PaymentContext context = context(request, body);
+    JdkExchange<T> exchange = exchange(request, body, handler, null, context);
     PaymentResult<HttpResponse<Payload<T>>> result;
     try {
-      result = flow.execute(context(request, body), exchange);
+      result = flow.execute(context, exchange);
     } catch (InterruptedIOException e) {
       if (Thread.interrupted()) {
         throw (InterruptedException) new InterruptedException(e.getMessage()).initCause(e);
@@ -144,9 +145,9 @@ public final class MppHttpClient extends HttpClient {
                 .thenCompose(body -> body);
     return read.thenCompose(
         body -> {
-          JdkExchange<T> exchange = exchange(request, body, handler, pushPromiseHandler);
-          return flow.executeAsync(context(request, body), exchange)
-              .thenCompose(exchange::complete);
+          PaymentContext context = context(request, body);
+          JdkExchange<T> exchange = exchange(request, body, handler, pushPromiseHandler, context);
+          return flow.executeAsync(context, exchange).thenCompose(exchange::complete);
         });
   }
 
@@ -154,8 +155,16 @@ public final class MppHttpClient extends HttpClient {
       HttpRequest request,
       ReplayableBody body,
       BodyHandler<T> handler,
-      PushPromiseHandler<T> push) {
-    return new JdkExchange<>(delegate, paidClient(), request, body, handler, push);
+      PushPromiseHandler<T> push,
+      PaymentContext context) {
+    return new JdkExchange<>(
+        delegate,
+        paidClient(),
+        request,
+        body,
+        handler,
+        push,
+        () -> flow.eventStreamPayments(context));
   }
 
   private PaymentContext context(HttpRequest request, ReplayableBody body) {

@@ -1,6 +1,7 @@
 package dev.mpp.okhttp;
 
 import dev.mpp.client.ErrorCode;
+import dev.mpp.client.EventStreamPayments;
 import dev.mpp.client.MppException;
 import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentContext;
@@ -106,6 +107,16 @@ public final class MppInterceptor implements Interceptor {
       return result.response();
     }
     Response response = result.response();
+    if (result.record() != null
+        && response.isSuccessful()
+        && response.body() != null
+        && EventStreamPayments.isEventStream(response.header("Content-Type"))) {
+      response =
+          response
+              .newBuilder()
+              .body(new PayingEventStreamBody(response.body(), flow.eventStreamPayments(context)))
+              .build();
+    }
     Request tagged =
         response
             .request()

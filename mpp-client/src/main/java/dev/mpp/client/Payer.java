@@ -48,4 +48,22 @@ public interface Payer {
   default Optional<PaymentAuthorization> preauthorize(PaymentContext context) {
     return Optional.empty();
   }
+
+  /**
+   * Handles a payment event the server sent inside a response this payer paid for: a streamed
+   * response (Server-Sent Events) that asks for more money as it goes, like a Tempo session's
+   * {@code payment-need-voucher}. Called on the thread that reads the response body, in stream
+   * order; it returns once the demand is paid (the server then resumes the stream), so the stream
+   * never runs ahead of what was authorized.
+   *
+   * <p>The default ignores every event (the server then stops the stream). Implementations apply
+   * the same policy and ledger rules as {@link #authorize}.
+   *
+   * @param context the request whose response carries the event
+   * @param event the event ({@code payment-} types only)
+   * @throws PaymentDeniedException when the policy refuses the demand (nothing signed)
+   * @throws PaymentRefusedException when the event cannot be paid (malformed, unknown channel)
+   * @throws PaymentFailedException when paying failed
+   */
+  default void payInStream(PaymentContext context, StreamEvent event) {}
 }

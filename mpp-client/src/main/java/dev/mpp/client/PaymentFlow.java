@@ -116,6 +116,16 @@ public final class PaymentFlow {
   }
 
   /**
+   * A watcher for the body of a paid {@code text/event-stream} response to {@code context}: the
+   * adapter feeds it the bytes as the caller reads them, and it has the payer pay each payment
+   * event the server sends (a session's {@code payment-need-voucher}) before reading goes on.
+   * Adapters use it only for responses to a request that carried a credential.
+   */
+  public EventStreamPayments eventStreamPayments(PaymentContext context) {
+    return new EventStreamPayments(payer, context, listener);
+  }
+
+  /**
    * Runs one logical request: sends it, pays a 402 if allowed, and returns the final response.
    *
    * @return the response to hand to the caller, with the payment record when one was made

@@ -31,4 +31,10 @@ public interface PaymentListener {
 
   /** The credential was sent but the outcome is unknown. */
   default void outcomeUnknown(PaymentContext context, PaymentRecord record) {}
+
+  /**
+   * A paid streamed response carried a payment event (e.g. {@code payment-need-voucher}); called
+   * before the payer handles it.
+   */
+  default void streamEvent(PaymentContext context, StreamEvent event) {}
 }

@@ -12,6 +12,7 @@ import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentState;
+import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.client.wire.Credential;
@@ -25,6 +26,7 @@ import dev.mpp.wallet.policy.AgentPolicy;
 import dev.mpp.wallet.policy.Cap;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.PolicySet;
+import dev.mpp.wallet.policy.Spend;
 import dev.mpp.wallet.price.PriceSource;
 import dev.mpp.wallet.price.Prices;
 import dev.mpp.wallet.rail.Funding;
@@ -262,6 +264,33 @@ public final class Wallet implements Payer, AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Pays a payment event of a streamed response (a session's {@code payment-need-voucher}) through
+   * the session rail whose channel it names. The demand's increment passes the agent's and fleet's
+   * per-payment rules; a top-up it needs is held under every cap, as for a request.
+   */
+  @Override
+  public void payInStream(PaymentContext context, StreamEvent event) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(event, "event");
+    String agent = context.agent();
+    AgentPolicy agentPolicy = policyOf(agent);
+    for (Rail rail : rails) {
+      if (rail instanceof SessionRail session
+          && session.payInStream(
+              context,
+              event,
+              new WalletFunding(agent, agentPolicy, "requested by the streamed response", null))) {
+        return;
+      }
+    }
+    if (event.isPaymentDemand()) {
+      throw new PaymentRefusedException(
+          ErrorCode.NO_PAYABLE_OFFER,
+          "no session rail of this wallet pays the stream's " + event.type() + " event");
+    }
+  }
+
   /** The wallet's side of a {@link SessionRail} payment: caps, prices and ledger of one agent. */
   private final class WalletFunding implements Funding {
     private final String agent;
@@ -340,8 +369,19 @@ public final class Wallet implements Payer, AutoCloseable {
     }
 
     @Override
+    public void check(Spend spend) {
+      Instant at = clock.instant();
+      for (Selection.Scoped s : scoped(agent, agentPolicy)) {
+        Optional<PaymentDeniedException> denial = s.policy().check(spend, s.label(), at);
+        if (denial.isPresent()) {
+          throw denial.get();
+        }
+      }
+    }
+
+    @Override
     public String toString() {
-      return "WalletFunding[agent=" + agent + ", asset=" + asset + "]";
+      return "WalletFunding[agent=" + agent + (asset == null ? "" : ", asset=" + asset) + "]";
     }
   }
 

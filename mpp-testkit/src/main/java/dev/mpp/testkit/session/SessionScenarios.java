@@ -55,6 +55,9 @@ public abstract class SessionScenarios {
   private static final String TRANSFER_TOPIC =
       "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   @TempDir protected Path dir;
 
   /** The adapter under test. */
@@ -133,6 +136,123 @@ public abstract class SessionScenarios {
       assertThat(fixture.channels().find(channel.channelId()).orElseThrow().status())
           .isEqualTo(ChannelStatus.CLOSED);
     }
+  }
+
+  @Test
+  void paysAStreamsVoucherDemandsAsItIsReadAndTopsUpMidStream(LocalStack stack) throws Exception {
+    String agent = "stream-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION_STREAM);
+    int events = ServerRoute.SESSION_STREAM_EVENTS;
+    // 15 units fit the first deposit: the second stream runs out of it mid-stream and tops up.
+    try (SessionFixture fixture =
+            SessionFixture.open(
+                dir.resolve("wallet.db"), stack, payer(), agent, lockable("0.015"));
+        AdapterDriver.Client client = client(fixture, agent)) {
+      for (int stream = 1; stream <= 2; stream++) {
+        HttpReply reply = client.execute(HttpCall.get(url).header("Accept", "text/event-stream"));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.header("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String[]> sse = events(reply.body());
+        List<Integer> delivered = new ArrayList<>();
+        for (String[] event : sse) {
+          if (event[0].equals("message")) {
+            delivered.add(JSON.readTree(event[1]).path("event").asInt());
+          }
+        }
+        assertThat(delivered)
+            .as("stream %d delivered every event, in order", stream)
+            .containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, events).boxed().toList());
+        assertThat(sse.stream().filter(e -> e[0].equals("payment-need-voucher")).count())
+            .as("stream %d paused for a voucher before every event but the first", stream)
+            .isEqualTo(events - 1);
+        String[] last = sse.get(sse.size() - 1);
+        assertThat(last[0]).isEqualTo("payment-receipt");
+        assertThat(new BigInteger(JSON.readTree(last[1]).path("acceptedCumulative").asText()))
+            .isEqualTo(PRICE.multiply(BigInteger.valueOf((long) stream * events)));
+        assertThat(reply.record().orElseThrow().state()).isEqualTo(PaymentState.PAID);
+      }
+
+      ChannelState channel = onlyChannel(fixture, agent);
+      BigInteger total = PRICE.multiply(BigInteger.valueOf(2L * events));
+      assertThat(channel.highestSigned()).isEqualTo(total);
+      assertThat(channel.holdIds()).as("the deposit and one mid-stream top-up").hasSize(2);
+      assertThat(channel.deposit()).isEqualTo(BigInteger.valueOf(30_000));
+      assertThat(captures(fixture, agent, channel.channelId().toHex()))
+          .as("one ledger record per unit: each request's voucher and each in-stream voucher")
+          .hasSize(2 * events);
+
+      CloseResult closed = fixture.rail().close(channel.channelId());
+
+      assertThat(closed.settled()).isEqualTo(total);
+      assertOnChain(stack, closed, total, BigInteger.valueOf(30_000).subtract(total));
+      assertLedger(fixture, agent, channel.channelId().toHex(), total);
+      assertCounted(fixture, agent, total);
+    }
+  }
+
+  @Test
+  void aStreamDemandThePolicyRefusesFailsTheReadAndPaysNothingMore(LocalStack stack)
+      throws Exception {
+    String agent = "stream-cap-" + driver().name();
+    URI url = stack.url(ServerRoute.TEMPO_SESSION_STREAM);
+    // The day cap is the deposit: once 5 units are used, the top-up the 6th needs is refused.
+    Policy policy =
+        Policy.builder()
+            .maxLockable("0.005")
+            .cap(dev.mpp.wallet.policy.Window.DAY, "0.005")
+            .build();
+    try (SessionFixture fixture =
+            SessionFixture.open(dir.resolve("wallet.db"), stack, payer(), agent, policy);
+        AdapterDriver.Client client = client(fixture, agent)) {
+      Throwable failure =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> client.execute(HttpCall.get(url).header("Accept", "text/event-stream")));
+
+      assertThat(failure).as("the body read fails").isNotNull();
+      dev.mpp.client.PaymentDeniedException denied = causeOf(failure);
+      assertThat(denied.getMessage()).contains("top-up");
+      ChannelState channel = onlyChannel(fixture, agent);
+      BigInteger paid = PRICE.multiply(BigInteger.valueOf(5));
+      assertThat(channel.highestSigned()).as("nothing signed past the refusal").isEqualTo(paid);
+      assertThat(channel.holdIds()).hasSize(1);
+
+      CloseResult closed = fixture.rail().close(channel.channelId());
+
+      assertThat(closed.settled()).isEqualTo(paid);
+      assertOnChain(stack, closed, paid, BigInteger.valueOf(5_000).subtract(paid));
+      assertLedger(fixture, agent, channel.channelId().toHex(), paid);
+      assertCounted(fixture, agent, paid);
+    }
+  }
+
+  private static dev.mpp.client.PaymentDeniedException causeOf(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof dev.mpp.client.PaymentDeniedException denied) {
+        return denied;
+      }
+    }
+    throw new AssertionError("no PaymentDeniedException in the failure", failure);
+  }
+
+  /** The events of an SSE body: {type, data} pairs, in order. */
+  private static List<String[]> events(String body) {
+    List<String[]> events = new ArrayList<>();
+    for (String block : body.replace("\r\n", "\n").split("\n\n")) {
+      String type = "message";
+      StringBuilder data = new StringBuilder();
+      for (String line : block.split("\n")) {
+        if (line.startsWith("event:")) {
+          type = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          data.append(data.length() == 0 ? "" : "\n").append(line.substring(5).strip());
+        }
+      }
+      if (data.length() > 0) {
+        events.add(new String[] {type, data.toString()});
+      }
+    }
+    return events;
   }
 
   @Test

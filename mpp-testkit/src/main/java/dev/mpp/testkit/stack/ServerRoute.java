@@ -53,11 +53,11 @@ public enum ServerRoute {
    */
   TEMPO_SESSION("/tempo/session", Offer.tempo(LocalChain.PATH_USD, 1_000)),
   /**
-   * The same session (same channel store and price, 0.001 pathUSD per unit) as a Server-Sent
-   * Events stream of {@value #SESSION_STREAM_EVENTS} events, one unit each: the request's credential
-   * pays the first; before each further one the server emits {@code payment-need-voucher} and
-   * pauses until a voucher credential is POSTed to the same URL; a {@code payment-receipt} event
-   * ends the stream.
+   * The same session (same channel store and price, 0.001 pathUSD per unit) as a Server-Sent Events
+   * stream of {@value #SESSION_STREAM_EVENTS} events, one unit each: the request's credential pays
+   * the first; before each further one the server emits {@code payment-need-voucher} and pauses
+   * until a voucher credential is POSTed to the same URL; a {@code payment-receipt} event ends the
+   * stream.
    */
   TEMPO_SESSION_STREAM("/tempo/session/stream", Offer.tempo(LocalChain.PATH_USD, 1_000));
 

@@ -4,6 +4,7 @@ import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
+import dev.mpp.wallet.policy.Spend;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -45,4 +46,13 @@ public interface Funding {
    * @throws dev.mpp.client.PaymentRefusedException when the asset has no price
    */
   long usdMicros(Money amount);
+
+  /**
+   * Applies the agent's and the fleet's per-payment rules (expiry, allow and deny lists, {@code
+   * maxPerPayment}) to a payment the rail makes on its own initiative, such as a voucher a streamed
+   * response asked for. Caps are not checked here: they apply to the holds.
+   *
+   * @throws dev.mpp.client.PaymentDeniedException when a rule refuses it
+   */
+  void check(Spend spend);
 }

@@ -2,6 +2,7 @@ package dev.mpp.wallet.rail;
 
 import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentContext;
+import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.Challenge;
 import java.util.Optional;
 
@@ -43,6 +44,19 @@ public interface SessionRail extends Rail {
    */
   default Optional<Challenge> upfrontChallenge(PaymentContext context) {
     return Optional.empty();
+  }
+
+  /**
+   * Handles a payment event of a streamed response this rail paid for (e.g. {@code
+   * payment-need-voucher}): pays it from the request's channel, topping the channel up first when
+   * needed, and returns once the server has the payment.
+   *
+   * @return whether this rail handled the event (false: not its kind, or not its channel)
+   * @throws dev.mpp.client.PaymentDeniedException when the policy refuses the demand
+   * @throws dev.mpp.client.MppException when the event is malformed or paying failed
+   */
+  default boolean payInStream(PaymentContext context, StreamEvent event, Funding funding) {
+    return false;
   }
 
   /**

@@ -8,10 +8,12 @@ import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentDeniedException;
 import dev.mpp.client.PaymentFailedException;
+import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.ProtocolException;
+import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.client.wire.Challenges;
 import dev.mpp.client.wire.Credential;
@@ -26,6 +28,7 @@ import dev.mpp.wallet.chain.JsonRpcException;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.Usage;
+import dev.mpp.wallet.policy.Spend;
 import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.SessionRail;
@@ -237,7 +240,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
           default -> {
             BigInteger price = request.amount();
             if (channel.highestSigned().add(price).compareTo(channel.deposit()) > 0) {
-              channel = topUp(channel, request, challenge, context, funding);
+              channel = topUp(channel, price, request, challenge, context, funding);
             }
             reservation = reserve(channel, price, context);
             if (reservation == null) {
@@ -252,7 +255,8 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
         awaitOpening(wait, deadline, key);
         continue;
       }
-      return voucher(reservation, request, challenge, context, funding, key, upfrontAttempt);
+      return voucher(
+          reservation, request.amount(), challenge, context, funding, key, upfrontAttempt);
     }
   }
 
@@ -320,14 +324,13 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
 
   private SessionAuthorization voucher(
       Reservation reservation,
-      SessionRequest request,
+      BigInteger price,
       Challenge challenge,
       PaymentContext context,
       Funding funding,
       ChannelKey key,
       boolean upfrontAttempt) {
     ChannelState channel = reservation.channel();
-    BigInteger price = request.amount();
     PaymentRecord capture;
     try {
       capture =
@@ -503,11 +506,11 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
    */
   private ChannelState topUp(
       ChannelState channel,
+      BigInteger price,
       SessionRequest request,
       Challenge challenge,
       PaymentContext context,
       Funding funding) {
-    BigInteger price = request.amount();
     BigInteger needed = channel.highestSigned().add(price).subtract(channel.deposit());
     BigInteger additional = depositFor(request, funding, channel.unspent());
     if (additional.compareTo(needed) < 0) {
@@ -686,13 +689,20 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
               next.status(ChannelStatus.OPEN);
             }
             if (fields.isPresent()) {
-              next.accepted(fields.get().acceptedCumulative().min(state.highestSigned()))
-                  .spent(fields.get().spent().min(state.highestSigned()));
+              // Receipts can arrive out of order (a stream's in-stream vouchers settle before
+              // the stream's own response when the client buffers the body): never go back.
+              next.accepted(
+                      fields
+                          .get()
+                          .acceptedCumulative()
+                          .min(state.highestSigned())
+                          .max(state.accepted()))
+                  .spent(fields.get().spent().min(state.highestSigned()).max(state.spent()));
               if (authorization.isOpen() && fields.get().txHash() != null) {
                 next.openTxHash(fields.get().txHash());
               }
             } else {
-              next.accepted(authorization.cumulative());
+              next.accepted(authorization.cumulative().max(state.accepted()));
             }
             return next.build();
           });
@@ -838,6 +848,205 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
         + context.httpMethod()
         + " "
         + ChannelLedger.safeUrl(context.url());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Streams: payment-need-voucher
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Pays a {@code payment-need-voucher} event of a stream this rail paid for: signs a voucher for
+   * the required amount (topping the channel up first when the deposit is short) and POSTs it to
+   * the stream's URL, as the session spec asks; returns once the server accepted it, so the stream
+   * resumes. Other events ({@code payment-receipt}) need nothing: every accepted voucher already
+   * updated the channel.
+   */
+  @Override
+  public boolean payInStream(PaymentContext context, StreamEvent event, Funding funding) {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(funding, "funding");
+    if (!event.isPaymentDemand()) {
+      return false;
+    }
+    NeedVoucher need = NeedVoucher.parse(event.data());
+    Optional<ChannelState> known = store.find(need.channelId());
+    if (known.isEmpty()) {
+      return false;
+    }
+    ChannelKey key = known.get().key();
+    if (!key.agent().equals(funding.agent()) || !key.origin().equals(context.origin())) {
+      throw new PaymentRefusedException(
+          ErrorCode.UNSUPPORTED_REQUEST,
+          "tempo session: the stream asks for a voucher on channel "
+              + need.channelId()
+              + ", which is not "
+              + funding.agent()
+              + "'s channel with "
+              + context.origin());
+    }
+    if (ledger == null) {
+      ledger = funding.ledger();
+    }
+    Challenge challenge = streamChallenge(known.get(), context);
+    SessionRequest request = SessionRequest.parse(challenge, config);
+    ReentrantLock lock = locks.computeIfAbsent(key.id(), k -> new ReentrantLock());
+    while (true) {
+      Reservation reservation;
+      BigInteger increment;
+      lock.lock();
+      try {
+        ChannelState channel =
+            store
+                .find(need.channelId())
+                // Still OPENING when the HTTP client streams the body before the flow has seen
+                // the response (java.net.http with a whole-body handler): the server serving the
+                // stream is the proof that it took the open.
+                .filter(
+                    state ->
+                        state.status() == ChannelStatus.OPEN
+                            || state.status() == ChannelStatus.OPENING)
+                .orElseThrow(
+                    () ->
+                        new PaymentFailedException(
+                            ErrorCode.RAIL_FAILED,
+                            "tempo session: channel " + need.channelId() + " is no longer open"));
+        increment = need.requiredCumulative().subtract(channel.highestSigned());
+        if (increment.signum() <= 0) {
+          // At least that much is signed already (a voucher still in flight, or lost): sending
+          // the highest again authorizes no new money.
+          resend(channel, challenge, context);
+          return true;
+        }
+        funding.check(spend(key, context, challenge, increment, funding));
+        if (channel.highestSigned().add(increment).compareTo(channel.deposit()) > 0) {
+          channel = topUp(channel, increment, request, challenge, context, funding);
+        }
+        reservation = reserve(channel, increment, context);
+      } finally {
+        lock.unlock();
+      }
+      if (reservation == null) {
+        continue; // another process signed meanwhile; look again
+      }
+      SessionAuthorization authorization =
+          voucher(reservation, increment, challenge, context, funding, key, false);
+      deliver(authorization, context);
+      return true;
+    }
+  }
+
+  /** POSTs an in-stream voucher and settles its record by the answer. */
+  private void deliver(SessionAuthorization authorization, PaymentContext context) {
+    SessionTransport.Response response;
+    try {
+      response =
+          transport.send(
+              "POST", context.url(), Map.of("Authorization", authorization.authorizationHeader()));
+    } catch (IOException e) {
+      PaymentRecord record = authorization.markUnknown("stream voucher not confirmed: " + e);
+      throw new PaymentOutcomeUnknownException(
+          "tempo session: the stream's voucher "
+              + authorization.cumulative()
+              + " was sent; no answer",
+          record,
+          e);
+    }
+    if (response.status() / 100 == 2) {
+      String note = null;
+      Receipt receipt = null;
+      Optional<String> header = response.header("payment-receipt").stream().findFirst();
+      if (header.isPresent()) {
+        try {
+          receipt = Receipt.parse(header.get());
+        } catch (ProtocolException e) {
+          note = "invalid receipt: " + e.getMessage();
+        }
+      }
+      authorization.settle(response.status(), receipt, note);
+      log.debug("stream voucher {} accepted", authorization.cumulative());
+      return;
+    }
+    Problem problem = null;
+    try {
+      byte[] body = response.body();
+      problem = body.length == 0 ? null : Problem.parse(body);
+    } catch (ProtocolException e) {
+      // no problem details
+    }
+    authorization.reject(response.status(), problem);
+    throw new PaymentFailedException(
+        ErrorCode.PAYMENT_REJECTED,
+        "tempo session: the server refused the stream's voucher "
+            + authorization.cumulative()
+            + " with HTTP "
+            + response.status()
+            + " "
+            + problemText(response));
+  }
+
+  /** Sends the channel's highest signed voucher again (nothing new is authorized or recorded). */
+  private void resend(ChannelState channel, Challenge challenge, PaymentContext context) {
+    Voucher voucher = signVoucher(channel, channel.highestSigned());
+    ObjectNode payload = SessionPayloads.voucher(channel.descriptor(), voucher);
+    SessionTransport.Response response;
+    try {
+      response =
+          transport.send(
+              "POST", context.url(), Map.of("Authorization", header(challenge, payload)));
+    } catch (IOException e) {
+      throw new PaymentFailedException(
+          ErrorCode.RAIL_FAILED,
+          "tempo session: could not re-send voucher " + channel.highestSigned() + ": " + e,
+          e);
+    }
+    if (response.status() / 100 != 2) {
+      throw new PaymentFailedException(
+          ErrorCode.PAYMENT_REJECTED,
+          "tempo session: the server refused voucher "
+              + channel.highestSigned()
+              + " with HTTP "
+              + response.status()
+              + " "
+              + problemText(response));
+    }
+  }
+
+  /**
+   * The challenge to bind an in-stream voucher to: the one this route was last paid with while it
+   * stays valid (mppx's client does the same), else a fresh one from the stream's URL.
+   */
+  private Challenge streamChallenge(ChannelState channel, PaymentContext context) {
+    Upfront entry = upfront.get(route(context));
+    if (entry != null && entry.key().equals(channel.key())) {
+      Optional<Instant> expires = entry.challenge().expires();
+      if (expires.isPresent() && expires.get().isAfter(now().plus(config.upfrontMargin()))) {
+        return entry.challenge();
+      }
+    }
+    return freshChallenge(channel, context.url());
+  }
+
+  private static Spend spend(
+      ChannelKey key,
+      PaymentContext context,
+      Challenge challenge,
+      BigInteger increment,
+      Funding funding) {
+    Asset asset = ChannelLedger.asset(key);
+    String host = context.url().getHost().toLowerCase(java.util.Locale.ROOT);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new Spend(
+        host,
+        challenge.realm(),
+        challenge.request().recipient().orElse(null),
+        challenge.method(),
+        challenge.intent(),
+        asset,
+        increment,
+        funding.usdMicros(new Money(increment, asset)));
   }
 
   // ---------------------------------------------------------------------------------------------
