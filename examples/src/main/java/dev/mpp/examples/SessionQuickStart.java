@@ -28,8 +28,9 @@ import okhttp3.Response;
 /**
  * Quick start for Tempo sessions: an agent opens one payment channel on the local stack's {@code
  * /tempo/session} route, pays a series of requests with off-chain vouchers (one signature each, no
- * transaction), closes the channel and checks that the payee received exactly what the vouchers
- * authorized and the ledger agrees.
+ * transaction), reads a metered event stream from the same channel ({@code /tempo/session/stream},
+ * paid voucher by voucher as it is read), closes the channel and checks that the payee received
+ * exactly what the vouchers authorized and the ledger agrees.
  *
  * <pre>
  * bash examples/run-demo.sh      # runs the fleet demo, then this, against the local stack
@@ -92,6 +93,7 @@ public final class SessionQuickStart {
         for (int i = 1; i <= requests; i++) {
           fetch(http, stack, i);
         }
+        stream(http, stack);
       } finally {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
@@ -150,6 +152,43 @@ public final class SessionQuickStart {
       System.out.printf(
           "#%-2d %d %s  %s, channel total accepted %s%n",
           i, response.code(), body.strip(), rail, usd(new BigInteger(accepted)));
+    }
+  }
+
+  /**
+   * Reads a metered Server-Sent Events stream from the same channel: the server pauses before each
+   * event until it has a voucher for it, and the interceptor pays each {@code payment-need-voucher}
+   * as the body is read. The caller just reads lines.
+   */
+  private static void stream(OkHttpClient http, DemoStack stack) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(stack.url("/tempo/session/stream").toString())
+            .header("Accept", "text/event-stream")
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      int messages = 0;
+      int demands = 0;
+      String receipt = null;
+      String event = "message";
+      String line;
+      while ((line = response.body().source().readUtf8Line()) != null) {
+        if (line.startsWith("event:")) {
+          event = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          switch (event) {
+            case "message" -> messages++;
+            case "payment-need-voucher" -> demands++;
+            case "payment-receipt" -> receipt = line.substring(5).strip();
+            default -> {}
+          }
+        } else if (line.isEmpty()) {
+          event = "message";
+        }
+      }
+      System.out.printf(
+          "stream: %d events, %d paid in-stream by voucher; final receipt %s%n",
+          messages, demands, receipt);
     }
   }
 
