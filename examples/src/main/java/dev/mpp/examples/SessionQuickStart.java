@@ -1,5 +1,6 @@
 package dev.mpp.examples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.wire.Receipt;
 import dev.mpp.okhttp.MppInterceptor;
@@ -186,9 +187,15 @@ public final class SessionQuickStart {
           event = "message";
         }
       }
+      String accepted =
+          receipt == null
+              ? "none"
+              : usd(
+                  new BigInteger(
+                      new ObjectMapper().readTree(receipt).path("acceptedCumulative").asText("0")));
       System.out.printf(
-          "stream: %d events, %d paid in-stream by voucher; final receipt %s%n",
-          messages, demands, receipt);
+          "stream: %d events, %d of them paid in-stream by voucher; channel total accepted %s%n",
+          messages, demands, accepted);
     }
   }
 
