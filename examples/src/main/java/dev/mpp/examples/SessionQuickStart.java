@@ -167,6 +167,7 @@ public final class SessionQuickStart {
             .url(stack.url("/tempo/session/stream").toString())
             .header("Accept", "text/event-stream")
             .build();
+    long started = System.nanoTime();
     try (Response response = http.newCall(request).execute()) {
       int messages = 0;
       int demands = 0;
@@ -194,8 +195,9 @@ public final class SessionQuickStart {
                   new BigInteger(
                       new ObjectMapper().readTree(receipt).path("acceptedCumulative").asText("0")));
       System.out.printf(
-          "stream: %d events, %d of them paid in-stream by voucher; channel total accepted %s%n",
-          messages, demands, accepted);
+          "stream: %d events in %d ms, %d of them paid in-stream by voucher; channel total"
+              + " accepted %s%n",
+          messages, (System.nanoTime() - started) / 1_000_000, demands, accepted);
     }
   }
 
