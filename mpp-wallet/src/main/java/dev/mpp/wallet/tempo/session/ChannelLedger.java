@@ -46,19 +46,37 @@ final class ChannelLedger {
     return new Asset("tempo", key.token().toLowerHex(), key.chainId(), DECIMALS);
   }
 
-  /** Reserves a hold of {@code amount} under every cap of the funding's agent and fleet. */
+  /**
+   * Reserves a hold of {@code amount} under every cap of the funding's agent and fleet.
+   *
+   * @param feeUnits the worst-case network fee of the transaction that locks the amount, in base
+   *     units of a 6-decimal USD fee token (zero when the server sponsors it): recorded as the
+   *     record's fee estimate, like a charge's, not counted against caps
+   */
   static PaymentRecord hold(
       Funding funding,
       PaymentContext context,
       Challenge challenge,
       SessionRequest request,
       BigInteger amount,
+      BigInteger feeUnits,
       Bytes32 channelId,
       String detail) {
     Instant at = funding.now();
     Money money = new Money(amount, asset(request));
+    long feeUsdMicros =
+        feeUnits.signum() == 0 ? 0 : funding.usdMicros(new Money(feeUnits, asset(request)));
     PaymentRecord draft =
-        draft(funding, context, challenge, money, funding.usdMicros(money), channelId, detail, at);
+        draft(
+            funding,
+            context,
+            challenge,
+            money,
+            funding.usdMicros(money),
+            feeUsdMicros,
+            channelId,
+            detail,
+            at);
     return funding.ledger().reserve(draft, funding.limits(money.asset(), at)).record();
   }
 
@@ -73,7 +91,7 @@ final class ChannelLedger {
     Instant at = funding.now();
     Money money = new Money(amount, asset(channel.key()));
     PaymentRecord draft =
-        draft(funding, context, challenge, money, 0, channel.channelId(), detail, at);
+        draft(funding, context, challenge, money, 0, 0, channel.channelId(), detail, at);
     return funding.ledger().capture(channel.holdIds(), draft);
   }
 
@@ -83,6 +101,7 @@ final class ChannelLedger {
       Challenge challenge,
       Money money,
       long usdMicros,
+      long feeUsdMicros,
       Bytes32 channelId,
       String detail,
       Instant at) {
@@ -103,7 +122,7 @@ final class ChannelLedger {
         money.asset().chainId(),
         money.asset().decimals(),
         usdMicros,
-        0,
+        feeUsdMicros,
         PaymentState.HELD,
         channelId == null ? null : channelId.toHex(),
         null,

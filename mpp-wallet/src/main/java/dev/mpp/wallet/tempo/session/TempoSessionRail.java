@@ -415,7 +415,14 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
     Bytes32 channelId = descriptor.channelId(request.escrow(), request.chainId());
     PaymentRecord hold =
         ChannelLedger.hold(
-            funding, context, challenge, request, deposit, channelId, "session deposit (hold)");
+            funding,
+            context,
+            challenge,
+            request,
+            deposit,
+            feeUnits(request, fees),
+            channelId,
+            "session deposit (hold)");
     Instant now = now();
     ChannelState state =
         new ChannelState(
@@ -524,6 +531,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
       throw new PaymentRefusedException(
           ErrorCode.UNSUPPORTED_REQUEST, "tempo session: the deposit would overflow");
     }
+    TempoFees fees = fees(config.topUpGas());
     PaymentRecord hold =
         ChannelLedger.hold(
             funding,
@@ -531,13 +539,14 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
             challenge,
             request,
             additional,
+            feeUnits(request, fees),
             channel.channelId(),
             "session top-up (hold)");
     TempoTransaction unsigned =
         ChannelTransactions.build(
             config.chainId(),
             ChannelTransactions.topUpCalls(channel, request.escrow(), additional),
-            fees(config.topUpGas()),
+            fees,
             validBefore(challenge),
             feeToken(request));
     TempoTransaction signed;
@@ -1406,6 +1415,11 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
 
   private String header(Challenge challenge, ObjectNode payload) {
     return Credential.of(challenge, payload, source).toHeaderValue();
+  }
+
+  /** What the payer may be charged for a transaction: nothing when the server sponsors it. */
+  private static BigInteger feeUnits(SessionRequest request, TempoFees fees) {
+    return request.feePayer() ? BigInteger.ZERO : fees.maxFeeInTokenUnits();
   }
 
   private TempoFees fees(long gas) {

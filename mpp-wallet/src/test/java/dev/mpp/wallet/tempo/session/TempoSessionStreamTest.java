@@ -252,4 +252,27 @@ class TempoSessionStreamTest {
 
     assertThat(posted).isEmpty();
   }
+
+  @Test
+  void holdsRecordTheWorstCaseFeeOfTheirTransaction() {
+    open(Policy.builder().maxLockable("0.003").build());
+    wallet.payInStream(context, need(3_000));
+    wallet.payInStream(context, need(4_000)); // tops up
+
+    TempoSessionConfig defaults =
+        TempoSessionConfig.builder(1337).asset(EvmAddress.parse(TOKEN)).build();
+    List<Long> holdFees =
+        channel().holdIds().stream()
+            .map(id -> ledger.find(id).orElseThrow().feeUsdMicros())
+            .toList();
+    // gas × 10 gwei-attodollars, in micro-dollars (a 6-decimal USD token at 1.00)
+    assertThat(holdFees).containsExactly(defaults.openGas() / 100, defaults.topUpGas() / 100);
+    assertThat(
+            records().stream()
+                .filter(r -> !channel().holdIds().contains(r.id()))
+                .mapToLong(PaymentRecord::feeUsdMicros)
+                .sum())
+        .as("vouchers cost no fee")
+        .isZero();
+  }
 }
