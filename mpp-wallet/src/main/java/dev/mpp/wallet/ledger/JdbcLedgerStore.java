@@ -573,30 +573,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
 
   /** Takes a capture's share out of the buckets of the hold it came from (count unchanged). */
   private void lowerBuckets(Session session, Captures.Taken taken) throws SQLException {
-    PaymentRecord hold = taken.hold();
-    long createdNs = BucketPlan.toNanos(hold.createdAt(), "createdAt");
-    String assetKey = assetKey(hold);
-    PreparedStatement update = session.prepare(bucketLowerSql);
-    for (Limit.Scope scope : scopesOf(hold.agent(), hold.fleet())) {
-      for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
-        long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
-        long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
-        update.setLong(1, taken.usdMicros());
-        setUnits(update, 2, taken.units().negate());
-        update.setString(3, kind(scope));
-        update.setString(4, scope.name());
-        update.setLong(5, span);
-        update.setLong(6, start);
-        update.setString(7, assetKey);
-        update.addBatch();
-      }
-    }
-    for (int count : update.executeBatch()) {
-      if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
-        throw new SQLException(
-            "ledger aggregates are missing a bucket of hold " + hold.id(), "XX001");
-      }
-    }
+    takeFromBuckets(session, bucketLowerSql, taken.hold(), taken.usdMicros(), taken.units());
   }
 
   private PaymentRecord transitionInBatch(
@@ -689,15 +666,25 @@ abstract class JdbcLedgerStore implements LedgerStore {
   }
 
   private void subtractFromBuckets(Session session, PaymentRecord record) throws SQLException {
-    long createdNs = BucketPlan.toNanos(record.createdAt(), "createdAt");
-    String assetKey = assetKey(record);
-    PreparedStatement update = session.prepare(bucketSubtractSql);
-    for (Limit.Scope scope : scopesOf(record.agent(), record.fleet())) {
+    takeFromBuckets(session, bucketSubtractSql, record, record.usdMicros(), record.amount());
+  }
+
+  /**
+   * Takes {@code usdMicros} and {@code units} out of every bucket {@code owner} was counted in,
+   * with {@code sql} (which also decides what happens to the bucket's count).
+   */
+  private void takeFromBuckets(
+      Session session, String sql, PaymentRecord owner, long usdMicros, BigInteger units)
+      throws SQLException {
+    long createdNs = BucketPlan.toNanos(owner.createdAt(), "createdAt");
+    String assetKey = assetKey(owner);
+    PreparedStatement update = session.prepare(sql);
+    for (Limit.Scope scope : scopesOf(owner.agent(), owner.fleet())) {
       for (int level = 0; level <= BucketPlan.SPANS.length; level++) {
         long span = level < BucketPlan.SPANS.length ? BucketPlan.SPANS[level] : BucketPlan.ALL_TIME;
         long start = span == BucketPlan.ALL_TIME ? 0 : BucketPlan.bucketStart(createdNs, span);
-        update.setLong(1, record.usdMicros());
-        setUnits(update, 2, record.amount().negate());
+        update.setLong(1, usdMicros);
+        setUnits(update, 2, units.negate());
         update.setString(3, kind(scope));
         update.setString(4, scope.name());
         update.setLong(5, span);
@@ -710,7 +697,7 @@ abstract class JdbcLedgerStore implements LedgerStore {
       if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
         // never create a negative bucket: that would under-count every window it lies in
         throw new SQLException(
-            "ledger aggregates are missing a bucket of record " + record.id(), "XX001");
+            "ledger aggregates are missing a bucket of record " + owner.id(), "XX001");
       }
     }
   }
