@@ -59,11 +59,10 @@ final class JdkExchange<T> implements Exchange<HttpResponse<Payload<T>>> {
     this.paidHandler =
         info -> {
           BodySubscriber<T> subscriber = handler.apply(info);
-          boolean stream =
-              info.statusCode() / 100 == 2
-                  && EventStreamPayments.isEventStream(
-                      info.headers().firstValue("Content-Type").orElse(null));
-          return stream ? new PayingSubscriber<>(subscriber, streamPayments.get()) : subscriber;
+          boolean watched =
+              EventStreamPayments.watches(
+                  info.statusCode(), info.headers().firstValue("Content-Type").orElse(null));
+          return watched ? new PayingSubscriber<>(subscriber, streamPayments.get()) : subscriber;
         };
     this.push = push == null ? null : adapt(push);
   }

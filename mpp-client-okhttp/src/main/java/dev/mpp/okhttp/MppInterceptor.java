@@ -108,9 +108,8 @@ public final class MppInterceptor implements Interceptor {
     }
     Response response = result.response();
     if (result.record() != null
-        && response.isSuccessful()
         && response.body() != null
-        && EventStreamPayments.isEventStream(response.header("Content-Type"))) {
+        && EventStreamPayments.watches(response.code(), response.header("Content-Type"))) {
       response =
           response
               .newBuilder()

@@ -59,6 +59,18 @@ public final class EventStreamPayments {
   }
 
   /**
+   * Whether an adapter watches a response to a credential with this status and {@code
+   * Content-Type}: a successful event stream (only then can the server ask for more payment as it
+   * goes).
+   *
+   * @param status the HTTP status
+   * @param contentType the {@code Content-Type} value, or null
+   */
+  public static boolean watches(int status, String contentType) {
+    return status / 100 == 2 && isEventStream(contentType);
+  }
+
+  /**
    * Scans the buffer's remaining bytes without consuming them (its position is unchanged).
    *
    * @throws MppException when the payer could not pay a demand, or a payment event is malformed;

@@ -50,6 +50,24 @@ public record PaymentContext(
     return Origins.of(url);
   }
 
+  /** The URL's host, lower-cased, without IPv6 brackets: what origin rules match. */
+  public String host() {
+    return Origins.host(url);
+  }
+
+  /**
+   * The URL without user info, query or fragment, which may carry secrets (API keys, tokens): what
+   * ledgers record.
+   */
+  public String safeUrl() {
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    return url.getScheme().toLowerCase(Locale.ROOT)
+        + "://"
+        + url.getHost().toLowerCase(Locale.ROOT)
+        + (url.getPort() == -1 ? "" : ":" + url.getPort())
+        + path;
+  }
+
   /** Whether the method is idempotent per RFC 9110 §9.2.2, so a resend cannot double-act. */
   public boolean idempotent() {
     return switch (httpMethod) {

@@ -170,6 +170,12 @@ class EventStreamPaymentsTest {
       strings = {"text/event-stream", "Text/Event-Stream; charset=utf-8", " text/event-stream "})
   void recognizesEventStreams(String contentType) {
     assertThat(EventStreamPayments.isEventStream(contentType)).isTrue();
+    assertThat(EventStreamPayments.watches(200, contentType)).isTrue();
+    assertThat(EventStreamPayments.watches(206, contentType)).isTrue();
+    assertThat(EventStreamPayments.watches(402, contentType))
+        .as("only successful streams")
+        .isFalse();
+    assertThat(EventStreamPayments.watches(302, contentType)).isFalse();
   }
 
   @ParameterizedTest
@@ -178,5 +184,6 @@ class EventStreamPaymentsTest {
   void rejectsOtherContentTypes(String contentType) {
     assertThat(EventStreamPayments.isEventStream(contentType)).isFalse();
     assertThat(EventStreamPayments.isEventStream(null)).isFalse();
+    assertThat(EventStreamPayments.watches(200, contentType)).isFalse();
   }
 }

@@ -118,4 +118,17 @@ class PaymentContextTest {
     assertThat(PaymentState.UNKNOWN.isFinal()).isFalse();
     assertThat(PaymentState.PAID.isFinal()).isTrue();
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "https://user:pw@API.Example.com/a/b?key=secret#frag, https://api.example.com/a/b, api.example.com",
+    "http://127.0.0.1:8402?token=x, http://127.0.0.1:8402/, 127.0.0.1",
+    "https://[::1]:9000/p%20q, https://[::1]:9000/p%20q, ::1"
+  })
+  void recordsTheUrlWithoutSecretsAndMatchesTheBareHost(String url, String safe, String host) {
+    PaymentContext context = PaymentContext.of(URI.create(url), "GET", "bot");
+
+    assertThat(context.safeUrl()).isEqualTo(safe);
+    assertThat(context.host()).isEqualTo(host);
+  }
 }

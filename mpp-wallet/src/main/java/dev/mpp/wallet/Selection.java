@@ -111,6 +111,21 @@ final class Selection {
         : out.substring(0, MAX_RATIONALE_CHARS) + "…";
   }
 
+  /**
+   * The facts a policy judges when {@code amount} is paid on {@code challenge} for {@code host}.
+   */
+  static Spend spend(String host, Challenge challenge, Money amount, long usdMicros) {
+    return new Spend(
+        host,
+        challenge.realm(),
+        challenge.request().recipient().orElse(null),
+        challenge.method(),
+        challenge.intent(),
+        amount.asset(),
+        amount.units(),
+        usdMicros);
+  }
+
   /** Everything the evaluation needs from the wallet. */
   record Inputs(
       List<Rail> rails,
@@ -220,16 +235,7 @@ final class Selection {
     }
     option.usdMicros = price.usdMicros();
     option.feeUsdMicros = fee.usdMicros();
-    option.spend =
-        new Spend(
-            in.host(),
-            option.challenge.realm(),
-            option.challenge.request().recipient().orElse(null),
-            option.challenge.method(),
-            option.challenge.intent(),
-            payable.amount().asset(),
-            payable.amount().units(),
-            option.usdMicros);
+    option.spend = spend(in.host(), option.challenge, payable.amount(), option.usdMicros);
     for (Scoped scoped : in.policies()) {
       Optional<PaymentDeniedException> denial =
           scoped.policy().check(option.spend, scoped.label(), in.now());

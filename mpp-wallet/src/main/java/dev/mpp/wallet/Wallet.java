@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +163,7 @@ public final class Wallet implements Payer, AutoCloseable {
         Selection.evaluate(
             offers,
             new Selection.Inputs(
-                rails, pricing, preferences, host(context.url()), clock.instant(), scoped));
+                rails, pricing, preferences, context.host(), clock.instant(), scoped));
     if (selection.allowed().isEmpty()) {
       String why = selection.failure(List.of());
       log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
@@ -369,7 +368,8 @@ public final class Wallet implements Payer, AutoCloseable {
     }
 
     @Override
-    public void check(Spend spend) {
+    public void check(PaymentContext context, Challenge challenge, Money amount) {
+      Spend spend = Selection.spend(context.host(), challenge, amount, usdMicros(amount));
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped(agent, agentPolicy)) {
         Optional<PaymentDeniedException> denial = s.policy().check(spend, s.label(), at);
@@ -400,8 +400,7 @@ public final class Wallet implements Payer, AutoCloseable {
     Instant now = clock.instant();
     Selection selection =
         Selection.evaluate(
-            offers,
-            new Selection.Inputs(rails, pricing, preferences, host(context.url()), now, scoped));
+            offers, new Selection.Inputs(rails, pricing, preferences, context.host(), now, scoped));
     Map<Selection.Option, String> capDenials = new java.util.IdentityHashMap<>();
     Selection.Option chosen = null;
     for (Selection.Option option : selection.allowed()) {
@@ -516,7 +515,7 @@ public final class Wallet implements Payer, AutoCloseable {
         new ApprovalRequest(
             agent,
             agentPolicy.fleet(),
-            safeUrl(context.url()),
+            context.safeUrl(),
             option.challenge.realm(),
             option.challenge.method(),
             option.challenge.intent(),
@@ -585,7 +584,7 @@ public final class Wallet implements Payer, AutoCloseable {
         fleet,
         at,
         at,
-        safeUrl(context.url()),
+        context.safeUrl(),
         context.origin(),
         challenge.realm(),
         challenge.method(),
@@ -748,22 +747,6 @@ public final class Wallet implements Payer, AutoCloseable {
         denial.remaining().orElse(null),
         denial.unit(),
         denial.getMessage() + " [offers: " + why + "]");
-  }
-
-  static String host(URI url) {
-    String host = url.getHost().toLowerCase(Locale.ROOT);
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  /** The URL without user info, query or fragment, which may carry secrets (API keys, tokens). */
-  static String safeUrl(URI url) {
-    String host = url.getHost();
-    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    return url.getScheme().toLowerCase(Locale.ROOT)
-        + "://"
-        + host.toLowerCase(Locale.ROOT)
-        + (url.getPort() == -1 ? "" : ":" + url.getPort())
-        + path;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 package dev.mpp.wallet.rail;
 
+import dev.mpp.client.PaymentContext;
+import dev.mpp.client.wire.Challenge;
 import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
-import dev.mpp.wallet.policy.Spend;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,10 +50,11 @@ public interface Funding {
 
   /**
    * Applies the agent's and the fleet's per-payment rules (expiry, allow and deny lists, {@code
-   * maxPerPayment}) to a payment the rail makes on its own initiative, such as a voucher a streamed
-   * response asked for. Caps are not checked here: they apply to the holds.
+   * maxPerPayment}) to {@code amount}, paid on {@code challenge} for {@code context}'s request on
+   * the rail's own initiative, such as a voucher a streamed response asked for. Caps are not
+   * checked here: they apply to the holds.
    *
    * @throws dev.mpp.client.PaymentDeniedException when a rule refuses it
    */
-  void check(Spend spend);
+  void check(PaymentContext context, Challenge challenge, Money amount);
 }

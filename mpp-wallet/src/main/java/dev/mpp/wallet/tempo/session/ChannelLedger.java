@@ -10,13 +10,11 @@ import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.rail.Funding;
 import java.math.BigInteger;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -111,7 +109,7 @@ final class ChannelLedger {
         funding.fleet(),
         at,
         at,
-        safeUrl(context.url()),
+        context.safeUrl(),
         context.origin(),
         challenge.realm(),
         challenge.method(),
@@ -198,15 +196,5 @@ final class ChannelLedger {
           "channel closed; unspent deposit refunded",
           at);
     }
-  }
-
-  /** The URL without user info, query or fragment (they may carry secrets). */
-  static String safeUrl(URI url) {
-    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-    return url.getScheme().toLowerCase(Locale.ROOT)
-        + "://"
-        + url.getHost().toLowerCase(Locale.ROOT)
-        + (url.getPort() == -1 ? "" : ":" + url.getPort())
-        + path;
   }
 }

@@ -28,7 +28,6 @@ import dev.mpp.wallet.chain.JsonRpcException;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.Usage;
-import dev.mpp.wallet.policy.Spend;
 import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.SessionRail;
@@ -852,11 +851,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
   }
 
   private static String route(PaymentContext context) {
-    return context.agent()
-        + " "
-        + context.httpMethod()
-        + " "
-        + ChannelLedger.safeUrl(context.url());
+    return context.agent() + " " + context.httpMethod() + " " + context.safeUrl();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -927,7 +922,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
           resend(channel, challenge, context);
           return true;
         }
-        funding.check(spend(key, context, challenge, increment, funding));
+        funding.check(context, challenge, new Money(increment, ChannelLedger.asset(key)));
         if (channel.highestSigned().add(increment).compareTo(channel.deposit()) > 0) {
           channel = topUp(channel, increment, request, challenge, context, funding);
         }
@@ -976,13 +971,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
       log.debug("stream voucher {} accepted", authorization.cumulative());
       return;
     }
-    Problem problem = null;
-    try {
-      byte[] body = response.body();
-      problem = body.length == 0 ? null : Problem.parse(body);
-    } catch (ProtocolException e) {
-      // no problem details
-    }
+    Problem problem = problemOf(response);
     authorization.reject(response.status(), problem);
     throw new PaymentFailedException(
         ErrorCode.PAYMENT_REJECTED,
@@ -991,7 +980,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
             + " with HTTP "
             + response.status()
             + " "
-            + problemText(response));
+            + describe(problem));
   }
 
   /** Sends the channel's highest signed voucher again (nothing new is authorized or recorded). */
@@ -1034,28 +1023,6 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
       }
     }
     return freshChallenge(channel, context.url());
-  }
-
-  private static Spend spend(
-      ChannelKey key,
-      PaymentContext context,
-      Challenge challenge,
-      BigInteger increment,
-      Funding funding) {
-    Asset asset = ChannelLedger.asset(key);
-    String host = context.url().getHost().toLowerCase(java.util.Locale.ROOT);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new Spend(
-        host,
-        challenge.realm(),
-        challenge.request().recipient().orElse(null),
-        challenge.method(),
-        challenge.intent(),
-        asset,
-        increment,
-        funding.usdMicros(new Money(increment, asset)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1503,16 +1470,23 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
   }
 
   private static String problemText(SessionTransport.Response response) {
+    return describe(problemOf(response));
+  }
+
+  /** The response's problem details, or null when its body is empty or not one. */
+  private static Problem problemOf(SessionTransport.Response response) {
     try {
       byte[] body = response.body();
-      if (body.length == 0) {
-        return "(no problem details)";
-      }
-      Problem problem = Problem.parse(body);
-      return problem.type().uri() + problem.text("detail").map(d -> ": " + d).orElse("");
+      return body.length == 0 ? null : Problem.parse(body);
     } catch (ProtocolException e) {
-      return "(no problem details)";
+      return null;
     }
+  }
+
+  private static String describe(Problem problem) {
+    return problem == null
+        ? "(no problem details)"
+        : problem.type().uri() + problem.text("detail").map(d -> ": " + d).orElse("");
   }
 
   private static PaymentDeniedException denied(
