@@ -2,12 +2,12 @@ package dev.mpp.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mpp.wallet.chain.EvmAddress;
-import dev.mpp.wallet.chain.JsonRpcClient;
-import dev.mpp.wallet.signer.PrivateKeySigner;
-import dev.mpp.wallet.signer.Signer;
-import dev.mpp.wallet.tempo.TempoChargeRail;
-import dev.mpp.wallet.tempo.TempoConfig;
+import dev.mpp.evm.chain.EvmAddress;
+import dev.mpp.evm.chain.JsonRpcClient;
+import dev.mpp.evm.signer.PrivateKeySigner;
+import dev.mpp.evm.signer.Signer;
+import dev.mpp.rail.tempo.TempoChargeRail;
+import dev.mpp.rail.tempo.TempoConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

@@ -7,7 +7,7 @@ import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

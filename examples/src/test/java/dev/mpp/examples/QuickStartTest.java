@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.mpp.cli;
 
 import dev.mpp.client.PaymentRecord;
+import dev.mpp.ledger.jdbc.SqliteLedgerStore;
 import dev.mpp.wallet.ledger.LedgerExport;
 import dev.mpp.wallet.ledger.LedgerQuery;
-import dev.mpp.wallet.ledger.SqliteLedgerStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,12 +2,12 @@ package dev.mpp.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mpp.rail.tempo.session.Bytes32;
+import dev.mpp.rail.tempo.session.ChannelState;
+import dev.mpp.rail.tempo.session.CloseResult;
+import dev.mpp.rail.tempo.session.JdbcChannelStore;
+import dev.mpp.rail.tempo.session.TempoSessionRail;
 import dev.mpp.wallet.Wallet;
-import dev.mpp.wallet.tempo.session.Bytes32;
-import dev.mpp.wallet.tempo.session.ChannelState;
-import dev.mpp.wallet.tempo.session.CloseResult;
-import dev.mpp.wallet.tempo.session.JdbcChannelStore;
-import dev.mpp.wallet.tempo.session.TempoSessionRail;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
+import dev.mpp.rail.tempo.session.ChannelState;
 import dev.mpp.testkit.scenario.AdapterDriver;
 import dev.mpp.testkit.session.SessionFixture;
 import dev.mpp.testkit.session.SessionScenarios;
 import dev.mpp.testkit.stack.LocalStack;
 import dev.mpp.testkit.stack.ServerRoute;
-import dev.mpp.wallet.tempo.session.ChannelState;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

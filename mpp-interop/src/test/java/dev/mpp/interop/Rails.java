@@ -1,18 +1,18 @@
 package dev.mpp.interop;
 
+import dev.mpp.evm.chain.EvmAddress;
+import dev.mpp.evm.chain.JsonRpcClient;
+import dev.mpp.evm.signer.PrivateKeySigner;
+import dev.mpp.rail.evm.EvmRail;
+import dev.mpp.rail.evm.EvmToken;
+import dev.mpp.rail.tempo.TempoChargeRail;
+import dev.mpp.rail.tempo.TempoConfig;
+import dev.mpp.rail.tempo.TempoMode;
 import dev.mpp.testkit.stack.DevAccount;
 import dev.mpp.testkit.stack.LocalChain;
 import dev.mpp.testkit.stack.LocalMppServer;
 import dev.mpp.testkit.stack.LocalStack;
-import dev.mpp.wallet.chain.EvmAddress;
-import dev.mpp.wallet.chain.JsonRpcClient;
-import dev.mpp.wallet.evm.EvmRail;
-import dev.mpp.wallet.evm.EvmToken;
-import dev.mpp.wallet.rail.HmacTestRail;
-import dev.mpp.wallet.signer.PrivateKeySigner;
-import dev.mpp.wallet.tempo.TempoChargeRail;
-import dev.mpp.wallet.tempo.TempoConfig;
-import dev.mpp.wallet.tempo.TempoMode;
+import dev.mpp.wallet.testing.HmacTestRail;
 
 /** The wallet's real rails, configured for the local stack. */
 final class Rails {

@@ -41,6 +41,15 @@ public record Asset(String method, String currency, Long chainId, int decimals) 
   }
 
   /**
+   * The asset key of a recorded payment, as per-asset limits and ledger buckets use it.
+   *
+   * @param record a recorded payment
+   */
+  public static String keyOf(dev.mpp.client.PaymentRecord record) {
+    return keyOf(record.method(), record.currency(), record.chainId());
+  }
+
+  /**
    * The {@link #key()} of the asset a stored record is counted in, so that ledger stores and the
    * wallet agree on per-asset caps without rebuilding an {@code Asset}.
    *

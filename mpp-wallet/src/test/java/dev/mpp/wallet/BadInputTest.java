@@ -1,7 +1,7 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +16,7 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.TestRail;
+import dev.mpp.wallet.testing.TestRail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

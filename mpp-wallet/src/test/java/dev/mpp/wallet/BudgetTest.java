@@ -1,9 +1,9 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.PATH_USD;
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
-import static dev.mpp.wallet.Offers.onChain;
+import static dev.mpp.wallet.testing.Offers.PATH_USD;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.onChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,8 @@ import dev.mpp.client.ConfigurationException;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.testing.MutableClock;
+import dev.mpp.wallet.testing.Offers;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.ALPHA_USD;
-import static dev.mpp.wallet.Offers.PATH_USD;
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
-import static dev.mpp.wallet.Offers.onChain;
+import static dev.mpp.wallet.testing.Offers.ALPHA_USD;
+import static dev.mpp.wallet.testing.Offers.PATH_USD;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.onChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +23,8 @@ import dev.mpp.wallet.price.Prices;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
-import dev.mpp.wallet.rail.TestRail;
+import dev.mpp.wallet.testing.Offers;
+import dev.mpp.wallet.testing.TestRail;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;

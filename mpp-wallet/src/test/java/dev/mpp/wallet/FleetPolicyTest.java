@@ -1,7 +1,7 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +12,7 @@ import dev.mpp.client.PaymentRecord;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.testing.Offers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mpp.client.PaymentAuthorization;
@@ -15,7 +15,8 @@ import dev.mpp.wallet.policy.Window;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
-import dev.mpp.wallet.rail.TestRail;
+import dev.mpp.wallet.testing.Offers;
+import dev.mpp.wallet.testing.TestRail;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

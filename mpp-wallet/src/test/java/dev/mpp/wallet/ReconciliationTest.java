@@ -1,7 +1,7 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +15,8 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.testing.MutableClock;
+import dev.mpp.wallet.testing.Offers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -163,7 +165,7 @@ class ReconciliationTest {
 
   @Test
   void railReferenceIsKeptWhenTheOutcomeIsUnknown() {
-    var pushing = dev.mpp.wallet.rail.TestRail.builder().asset("usd", 2).build();
+    var pushing = dev.mpp.wallet.testing.TestRail.builder().asset("usd", 2).build();
     var rail =
         new dev.mpp.wallet.rail.Rail() {
           @Override

@@ -1,6 +1,6 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +21,7 @@ import dev.mpp.wallet.policy.Window;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
-import dev.mpp.wallet.rail.TestRail;
+import dev.mpp.wallet.testing.TestRail;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,14 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.context;
-import static dev.mpp.wallet.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.context;
+import static dev.mpp.wallet.testing.Offers.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
+import dev.mpp.wallet.testing.Offers;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,8 +1,8 @@
 package dev.mpp.wallet;
 
-import static dev.mpp.wallet.Offers.PATH_USD;
-import static dev.mpp.wallet.Offers.offer;
-import static dev.mpp.wallet.Offers.onChain;
+import static dev.mpp.wallet.testing.Offers.PATH_USD;
+import static dev.mpp.wallet.testing.Offers.offer;
+import static dev.mpp.wallet.testing.Offers.onChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,8 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
+import dev.mpp.wallet.testing.Offers;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.mpp.testkit.scenario.Paywall;
 import dev.mpp.wallet.Wallet;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -22,7 +22,7 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;

@@ -15,7 +15,7 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.HmacTestRail;
+import dev.mpp.wallet.testing.HmacTestRail;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

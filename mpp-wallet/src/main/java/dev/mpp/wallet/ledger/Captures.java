@@ -2,13 +2,17 @@ package dev.mpp.wallet.ledger;
 
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
+import dev.mpp.wallet.Asset;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The arithmetic of {@link LedgerStore#capture}, shared by every store. */
-final class Captures {
+/**
+ * The arithmetic of {@link LedgerStore#capture}, shared by every store: a {@link LedgerStore}
+ * implementation plans a capture here and only persists the plan.
+ */
+public final class Captures {
 
   private Captures() {}
 
@@ -19,7 +23,7 @@ final class Captures {
    * @param taken per lowered hold, the amount and value taken ({@code [units, usdMicros]})
    * @param part the part as it is stored (its value is the sum of the values taken)
    */
-  record Plan(List<PaymentRecord> lowered, List<Taken> taken, PaymentRecord part) {}
+  public record Plan(List<PaymentRecord> lowered, List<Taken> taken, PaymentRecord part) {}
 
   /**
    * The share one hold gives.
@@ -28,9 +32,15 @@ final class Captures {
    * @param units the amount taken
    * @param usdMicros the value taken
    */
-  record Taken(PaymentRecord hold, BigInteger units, long usdMicros) {}
+  public record Taken(PaymentRecord hold, BigInteger units, long usdMicros) {}
 
-  static void requireValidPart(PaymentRecord part) {
+  /**
+   * Rejects a part that cannot be captured: it must be {@code HELD} with a positive amount.
+   *
+   * @param part the part to capture
+   * @throws IllegalArgumentException when it is not
+   */
+  public static void requireValidPart(PaymentRecord part) {
     Objects.requireNonNull(part, "part");
     if (part.state() != PaymentState.HELD) {
       throw new IllegalArgumentException("a captured part starts HELD, not " + part.state());
@@ -46,8 +56,8 @@ final class Captures {
    *
    * @throws IllegalArgumentException when the holds cannot cover the part
    */
-  static Plan plan(List<String> ids, List<PaymentRecord> holds, PaymentRecord part) {
-    String assetKey = JdbcLedgerStore.assetKey(part);
+  public static Plan plan(List<String> ids, List<PaymentRecord> holds, PaymentRecord part) {
+    String assetKey = Asset.keyOf(part);
     BigInteger remaining = part.amount();
     long value = 0;
     List<PaymentRecord> lowered = new ArrayList<>();
@@ -62,7 +72,7 @@ final class Captures {
       }
       if (!hold.agent().equals(part.agent())
           || !Objects.equals(hold.fleet(), part.fleet())
-          || !JdbcLedgerStore.assetKey(hold).equals(assetKey)) {
+          || !Asset.keyOf(hold).equals(assetKey)) {
         throw new IllegalArgumentException(
             "hold " + hold.id() + " belongs to another agent, fleet or asset");
       }

@@ -3,6 +3,7 @@ package dev.mpp.wallet.ledger;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mpp.client.PaymentFailedException;
+import dev.mpp.wallet.testing.LedgerStoreContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.mpp.wallet.ledger;
 
+import dev.mpp.wallet.testing.WalletContentionContract;
+
 class InMemoryWalletContentionTest extends WalletContentionContract {
   @Override
   protected LedgerStore newStore() {

@@ -1,9 +1,0 @@
-package dev.mpp.wallet.tempo.session;
-
-/** The channel store contract in memory. */
-class InMemoryChannelStoreTest extends ChannelStoreContractTest {
-  @Override
-  ChannelStore newStore() {
-    return new InMemoryChannelStore();
-  }
-}
