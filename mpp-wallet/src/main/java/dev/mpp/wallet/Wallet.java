@@ -357,6 +357,12 @@ public final class Wallet implements Payer, AutoCloseable {
     }
 
     @Override
+    public Optional<BigInteger> lockable(Asset of, BigInteger locked) {
+      return new LockableRoom(ledger, this::usdMicros)
+          .of(of, limits(of, now()), maxLockableUsdMicros(), locked);
+    }
+
+    @Override
     public long usdMicros(Money amount) {
       Pricing.Price price = pricing.price(amount);
       if (!price.known()) {

@@ -6,8 +6,10 @@ import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -40,6 +42,21 @@ public interface Funding {
 
   /** The smallest {@code maxLockable} of the agent's and the fleet's policies, if any. */
   OptionalLong maxLockableUsdMicros();
+
+  /**
+   * How much more of {@code asset} the agent may lock now (a deposit or top-up), in base units,
+   * rounding down: the smallest of the agent's and the fleet's {@code maxLockable} less {@code
+   * locked}, and of what every cap on {@code asset} still allows given the ledger's usage. The
+   * wallet does this arithmetic so that rails need not know how caps are counted.
+   *
+   * @param asset the asset to lock
+   * @param locked what the rail already keeps locked for the same purpose (a channel's unspent
+   *     deposit), counted against {@code maxLockable}; caps count it through the ledger already
+   * @return the room, never negative; empty when neither a {@code maxLockable} nor a cap applies
+   * @throws dev.mpp.client.PaymentRefusedException when the asset has no price and a USD limit
+   *     applies
+   */
+  Optional<BigInteger> lockable(Asset asset, BigInteger locked);
 
   /**
    * The amount in micro-dollars, rounded up.
