@@ -11,16 +11,12 @@ import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.wire.Challenge;
-import dev.mpp.evm.chain.DidPkh;
 import dev.mpp.evm.chain.EvmAddress;
 import dev.mpp.evm.chain.JsonRpcClient;
 import dev.mpp.evm.chain.JsonRpcException;
 import dev.mpp.evm.chain.TransactionReceipt;
-import dev.mpp.evm.signer.KeystoreSigner;
-import dev.mpp.evm.signer.PrivateKeySigner;
 import dev.mpp.evm.signer.Signature;
 import dev.mpp.evm.signer.Signer;
-import dev.mpp.evm.signer.SignerException;
 import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
 import dev.mpp.wallet.rail.Quote;
@@ -28,7 +24,6 @@ import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
 import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,30 +66,22 @@ public final class TempoChargeRail implements Rail {
   private static final String INTENT = "charge";
 
   private final TempoConfig config;
-  private final Signer signer;
+  private final TempoSigner signer;
   private final EvmAddress account;
   private final String source;
   private final JsonRpcClient rpc;
+  private final TempoFeePlanner feePlanner;
   private final Clock clock;
-  private final boolean verifySignatures;
   private volatile boolean chainVerified;
 
   private TempoChargeRail(Builder b) {
     this.config = b.config;
-    this.signer = b.signer;
-    this.account =
-        EvmAddress.tryParse(b.signer.address())
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        ErrorCode.INVALID_CONFIGURATION, "signer address is not a valid address"));
-    this.source = DidPkh.eip155(config.chainId(), account);
+    this.signer = new TempoSigner(b.signer, config.chainId(), "tempo");
+    this.account = signer.account();
+    this.source = signer.source();
     this.rpc = b.rpc;
+    this.feePlanner = new TempoFeePlanner(config, () -> rpc == null ? null : rpc(), "tempo");
     this.clock = b.clock;
-    // Built-in signers are known to return signatures by their own key; a plug-in signer (KMS,
-    // remote service) is checked once per signature, which costs one public-key recovery.
-    this.verifySignatures =
-        !(b.signer instanceof PrivateKeySigner || b.signer instanceof KeystoreSigner);
   }
 
   /** Starts a rail paying under {@code config} from {@code signer}'s account. */
@@ -249,33 +236,17 @@ public final class TempoChargeRail implements Rail {
   }
 
   private TempoFees fees(TempoChargeRequest request, List<TempoCall> calls, long validBefore) {
+    long gas;
     try {
-      long gas = gasLimit(request, calls, validBefore);
-      if (gas > config.maxGas()) {
-        throw failed("gas " + gas + " exceeds the configured maximum " + config.maxGas());
-      }
-      BigInteger priority = config.maxPriorityFeePerGas().orElseGet(this::suggestedPriorityFee);
-      priority = priority.min(config.maxPriorityFeePerGasCap());
-      BigInteger affordable = config.maxTotalFee().divide(BigInteger.valueOf(gas));
-      BigInteger maxFee;
-      if (config.maxFeePerGas().isPresent()) {
-        maxFee = config.maxFeePerGas().get();
-        if (maxFee.compareTo(affordable) > 0) {
-          throw failed("gas × maxFeePerGas exceeds the configured maximum total fee");
-        }
-      } else {
-        BigInteger price = rpc().gasPrice();
-        // Headroom for base-fee movement, bounded by every configured cap.
-        maxFee = price.shiftLeft(1).add(priority).min(config.maxFeePerGasCap()).min(affordable);
-        if (maxFee.compareTo(price) < 0) {
-          throw failed("current gas price " + price + " exceeds the configured fee limits");
-        }
-      }
-      return new TempoFees(gas, maxFee, priority.min(maxFee));
+      gas = gasLimit(request, calls, validBefore);
     } catch (JsonRpcException e) {
       throw new PaymentFailedException(
           ErrorCode.RAIL_FAILED, "tempo: fee estimation failed: " + e.getMessage(), e);
     }
+    if (gas > config.maxGas()) {
+      throw failed("gas " + gas + " exceeds the configured maximum " + config.maxGas());
+    }
+    return feePlanner.plan(gas);
   }
 
   private long gasLimit(TempoChargeRequest request, List<TempoCall> calls, long validBefore) {
@@ -308,44 +279,12 @@ public final class TempoChargeRail implements Rail {
     return Math.max(config.gasFloor(), padded);
   }
 
-  private BigInteger suggestedPriorityFee() {
-    try {
-      return rpc().maxPriorityFeePerGas();
-    } catch (JsonRpcException e) {
-      if (e.kind() == JsonRpcException.Kind.RPC_ERROR) {
-        return BigInteger.ZERO; // the node does not implement the method
-      }
-      throw e;
-    }
-  }
-
   private Signature sign(byte[] hash) {
-    Signature signature;
-    try {
-      signature = signer.sign(hash);
-    } catch (SignerException e) {
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED, "tempo: signer failed: " + e.getMessage(), e);
-    }
-    if (signature == null || (verifySignatures && !account.equals(signature.recoverSigner(hash)))) {
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED, "tempo: signer returned a signature not made by " + account);
-    }
-    return signature;
+    return signer.sign(hash);
   }
 
   private long validBefore(Challenge challenge) {
-    Instant now = clock.instant();
-    long validBefore = now.getEpochSecond() + config.validity().toSeconds();
-    Optional<Instant> expires = challenge.expires();
-    if (expires.isPresent()) {
-      validBefore = Math.min(validBefore, expires.get().getEpochSecond());
-    }
-    if (validBefore <= now.getEpochSecond()) {
-      throw new PaymentRefusedException(
-          ErrorCode.CHALLENGE_EXPIRED, "tempo: challenge " + challenge.id() + " has expired");
-    }
-    return validBefore;
+    return config.validBefore(challenge, clock.instant());
   }
 
   private void checkMethod(Challenge challenge) {

@@ -229,9 +229,13 @@ class TempoChargeRailTest {
 
   @Test
   void totalFeeBudgetLowersTheFeeCapOrRefuses() {
-    // 1,000,000 gas × 50 gwei = 5e16 = the default budget; the cap comes down from 100 gwei.
+    // 1,000,000 gas × 50 gwei = 5e16 = the budget; the cap comes down from 100 gwei.
     handlers.put("eth_gasPrice", r -> Reply.result(r, "\"0x" + Long.toHexString(45 * GWEI) + "\""));
-    TempoConfig config = estimating().gasFloor(1_000_000).build();
+    TempoConfig config =
+        estimating()
+            .gasFloor(1_000_000)
+            .maxTotalFee(BigInteger.valueOf(50_000_000_000_000_000L))
+            .build();
 
     TempoTransaction tx =
         transaction(rail(config).pay(Fixtures.challenge(Fixtures.request()), CONTEXT));

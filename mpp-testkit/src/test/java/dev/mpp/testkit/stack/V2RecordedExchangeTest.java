@@ -135,6 +135,7 @@ class V2RecordedExchangeTest {
                 new InMemoryChannelStore())
             .transport(new RecordingTransport(challenge))
             .clock(clock)
+            .ledger(ledger)
             .build();
     Wallet wallet =
         Wallet.builder()

@@ -1,5 +1,7 @@
 package dev.mpp.rail.tempo.session;
 
+import dev.mpp.client.PaymentContext;
+import dev.mpp.client.wire.Challenge;
 import dev.mpp.evm.chain.EvmAddress;
 import java.util.Objects;
 
@@ -36,6 +38,20 @@ public record ChannelKey(
     Objects.requireNonNull(payee, "payee");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** The key of the channel that pays {@code challenge} for {@code agent}'s request. */
+  static ChannelKey of(
+      SessionRequest request, Challenge challenge, PaymentContext context, String agent) {
+    return new ChannelKey(
+        agent,
+        context.origin(),
+        challenge.realm(),
+        request.chainId(),
+        request.escrow(),
+        request.recipient(),
+        request.currency(),
+        request.protocol());
   }
 
   /** A stable text form, unique per key, for storage and locks. */

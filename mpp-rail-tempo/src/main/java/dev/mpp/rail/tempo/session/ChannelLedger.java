@@ -1,6 +1,10 @@
 package dev.mpp.rail.tempo.session;
 
+import dev.mpp.client.ConfigurationException;
+import dev.mpp.client.ErrorCode;
+import dev.mpp.client.MppException;
 import dev.mpp.client.PaymentContext;
+import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Challenge;
@@ -10,11 +14,14 @@ import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.rail.Funding;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -29,12 +36,35 @@ import org.slf4j.LoggerFactory;
  * and could still settle it. When the channel closes, {@link #reconcile} settles the books against
  * what the payee received: captures are marked PAID oldest first up to that amount, the rest
  * RELEASED, and the holds' remainder RELEASED (refunded).
+ *
+ * <p>Every record lives in the one ledger the rail was built with; a payment whose wallet keeps
+ * another ledger is refused, since its caps would be counted in the wrong books.
  */
 final class ChannelLedger {
   private static final Logger log = LoggerFactory.getLogger(ChannelLedger.class);
   static final int DECIMALS = 6;
 
-  private ChannelLedger() {}
+  private final LedgerStore ledger;
+  private final Clock clock;
+
+  ChannelLedger(LedgerStore ledger, Clock clock) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.clock = clock;
+  }
+
+  /**
+   * Refuses a payment funded by a wallet that records in another ledger.
+   *
+   * @throws ConfigurationException when {@code funding}'s ledger is not this rail's
+   */
+  void requireSameBooks(Funding funding) {
+    if (funding.ledger() != ledger) {
+      throw new ConfigurationException(
+          ErrorCode.INVALID_CONFIGURATION,
+          "tempo session: the rail's ledger is not the wallet's; build the rail with"
+              + " .ledger(<the wallet's ledger>)");
+    }
+  }
 
   static Asset asset(SessionRequest request) {
     return new Asset("tempo", request.currency().toLowerHex(), request.chainId(), DECIMALS);
@@ -51,7 +81,7 @@ final class ChannelLedger {
    *     units of a 6-decimal USD fee token (zero when the server sponsors it): recorded as the
    *     record's fee estimate, like a charge's, not counted against caps
    */
-  static PaymentRecord hold(
+  PaymentRecord hold(
       Funding funding,
       PaymentContext context,
       Challenge challenge,
@@ -75,11 +105,11 @@ final class ChannelLedger {
             channelId,
             detail,
             at);
-    return funding.ledger().reserve(draft, funding.limits(money.asset(), at)).record();
+    return ledger.reserve(draft, funding.limits(money.asset(), at)).record();
   }
 
   /** Captures {@code amount} from the channel's holds into a new record for this request. */
-  static PaymentRecord capture(
+  PaymentRecord capture(
       Funding funding,
       PaymentContext context,
       Challenge challenge,
@@ -90,7 +120,7 @@ final class ChannelLedger {
     Money money = new Money(amount, asset(channel.key()));
     PaymentRecord draft =
         draft(funding, context, challenge, money, 0, 0, channel.channelId(), detail, at);
-    return funding.ledger().capture(channel.holdIds(), draft);
+    return ledger.capture(channel.holdIds(), draft);
   }
 
   private static PaymentRecord draft(
@@ -135,7 +165,7 @@ final class ChannelLedger {
    * @param settled what the payee received, or null when unknown (then nothing is released: the
    *     records stay counted until reconciled by hand)
    */
-  static void reconcile(LedgerStore ledger, ChannelState channel, BigInteger settled, Instant at) {
+  void reconcile(ChannelState channel, BigInteger settled, Instant at) {
     if (settled == null) {
       log.warn(
           "channel {}: settled amount unknown; its ledger records stay counted",
@@ -196,5 +226,52 @@ final class ChannelLedger {
           "channel closed; unspent deposit refunded",
           at);
     }
+  }
+
+  /**
+   * What a failure to record becomes: a payment exception stays what it is; anything else (a
+   * store's runtime failure) is a {@link ErrorCode#LEDGER_FAILURE}.
+   */
+  static RuntimeException failure(RuntimeException e) {
+    if (e instanceof MppException) {
+      return e;
+    }
+    return new PaymentFailedException(
+        ErrorCode.LEDGER_FAILURE,
+        "tempo session: recording failed: " + e.getClass().getSimpleName(),
+        e);
+  }
+
+  /** Releases {@code record} (nothing of it was sent or signed). */
+  void release(PaymentRecord record, String why) {
+    transition(record, PaymentState.RELEASED, null, null, why);
+  }
+
+  /**
+   * Moves {@code record} to {@code state}; a ledger failure is logged and the record returned as it
+   * was, since the payment itself already happened (or not) by then.
+   */
+  PaymentRecord transition(
+      PaymentRecord record, PaymentState state, String reference, String receipt, String detail) {
+    try {
+      return ledger.transition(record.id(), state, reference, receipt, detail, now());
+    } catch (RuntimeException e) {
+      log.error(
+          "ledger could not move {} to {}: {}; it stays {}",
+          record.id(),
+          state,
+          e.getClass().getName(),
+          record.state());
+      return record;
+    }
+  }
+
+  /** {@code record} as the ledger holds it now. */
+  PaymentRecord current(PaymentRecord record) {
+    return ledger.find(record.id()).orElse(record);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 }

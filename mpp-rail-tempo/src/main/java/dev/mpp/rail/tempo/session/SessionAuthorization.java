@@ -19,7 +19,7 @@ import java.math.BigInteger;
  * books are reconciled with what the payee received.
  */
 final class SessionAuthorization implements PaymentAuthorization {
-  private final TempoSessionRail rail;
+  private final VoucherOutcomes outcomes;
   private final Challenge challenge;
   private final String header;
   private final ObjectNode payload;
@@ -33,7 +33,7 @@ final class SessionAuthorization implements PaymentAuthorization {
   private PaymentRecord outcome;
 
   SessionAuthorization(
-      TempoSessionRail rail,
+      VoucherOutcomes outcomes,
       Challenge challenge,
       String header,
       ObjectNode payload,
@@ -44,7 +44,7 @@ final class SessionAuthorization implements PaymentAuthorization {
       boolean open,
       boolean upfront,
       PaymentContext context) {
-    this.rail = rail;
+    this.outcomes = outcomes;
     this.challenge = challenge;
     this.header = header;
     this.payload = payload;
@@ -62,7 +62,7 @@ final class SessionAuthorization implements PaymentAuthorization {
     String source = Credential.parse(header).source().orElse(null);
     String rebound = Credential.of(fresh, payload, source).toHeaderValue();
     return new SessionAuthorization(
-        rail,
+        outcomes,
         fresh,
         rebound,
         payload,
@@ -93,7 +93,7 @@ final class SessionAuthorization implements PaymentAuthorization {
   @Override
   public synchronized PaymentRecord settle(int httpStatus, Receipt receipt, String note) {
     if (outcome == null) {
-      outcome = rail.accepted(this, httpStatus, receipt, note);
+      outcome = outcomes.accepted(this, httpStatus, receipt, note);
     }
     return outcome;
   }
@@ -101,7 +101,7 @@ final class SessionAuthorization implements PaymentAuthorization {
   @Override
   public synchronized PaymentRecord release(String reason) {
     if (outcome == null) {
-      outcome = rail.refused(this, 402, null);
+      outcome = outcomes.refused(this, 402, null);
     }
     return outcome;
   }
@@ -109,7 +109,7 @@ final class SessionAuthorization implements PaymentAuthorization {
   @Override
   public synchronized PaymentRecord markUnknown(String reason) {
     if (outcome == null) {
-      outcome = rail.unknown(this, reason);
+      outcome = outcomes.unknown(this, reason);
     }
     return outcome;
   }
@@ -117,7 +117,7 @@ final class SessionAuthorization implements PaymentAuthorization {
   @Override
   public synchronized PaymentRecord reject(int httpStatus, Problem problem) {
     if (outcome == null) {
-      outcome = rail.refused(this, httpStatus, problem);
+      outcome = outcomes.refused(this, httpStatus, problem);
     }
     return outcome;
   }

@@ -1,21 +1,20 @@
 package dev.mpp.rail.tempo.session;
 
 import dev.mpp.client.ConfigurationException;
-import dev.mpp.client.ErrorCode;
 import dev.mpp.evm.chain.EvmAddress;
+import dev.mpp.rail.tempo.TempoChainConfig;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
- * Configuration of the Tempo session rail.
+ * Configuration of the Tempo session rail: the settings every Tempo rail shares ({@link
+ * TempoChainConfig}: chain, tokens, payees, validity, fee limits and their defaults) plus the
+ * escrows, deposit bounds, the fixed gas of open and top-up transactions and up-front vouchers.
  *
  * <p>The chain id is required and the escrows are an allowlist: a v1 session's open transaction
  * approves the escrow named in the challenge to take the deposit, so a client that trusted any
@@ -26,43 +25,24 @@ import java.util.function.Predicate;
  * policy's {@code maxLockable}, and what the agent's caps still allow; the server's {@code
  * suggestedDeposit} only ever lowers the result.
  */
-public final class TempoSessionConfig {
+public final class TempoSessionConfig extends TempoChainConfig {
 
-  private static final BigInteger GWEI = BigInteger.TEN.pow(9);
-
-  private final long chainId;
-  private final Set<EvmAddress> assets;
   private final Map<SessionProtocol, Set<EvmAddress>> escrows;
-  private final Predicate<EvmAddress> recipientPolicy;
   private final BigInteger maxDeposit;
   private final long openGas;
   private final long topUpGas;
-  private final BigInteger maxFeePerGas;
-  private final BigInteger maxFeePerGasCap;
-  private final BigInteger maxPriorityFeePerGas;
-  private final BigInteger maxTotalFee;
-  private final EvmAddress feeToken;
-  private final Duration validity;
   private final Duration upfrontMargin;
   private final boolean upfrontVouchers;
   private final boolean closeOnShutdown;
 
   private TempoSessionConfig(Builder b) {
-    this.chainId = b.chainId;
-    this.assets = Set.copyOf(b.assets);
+    super(b);
     Map<SessionProtocol, Set<EvmAddress>> copy = new EnumMap<>(SessionProtocol.class);
     b.escrows.forEach((protocol, set) -> copy.put(protocol, Set.copyOf(set)));
     this.escrows = Map.copyOf(copy);
-    this.recipientPolicy = b.recipientPolicy;
     this.maxDeposit = b.maxDeposit;
     this.openGas = b.openGas;
     this.topUpGas = b.topUpGas;
-    this.maxFeePerGas = b.maxFeePerGas;
-    this.maxFeePerGasCap = b.maxFeePerGasCap;
-    this.maxPriorityFeePerGas = b.maxPriorityFeePerGas;
-    this.maxTotalFee = b.maxTotalFee;
-    this.feeToken = b.feeToken;
-    this.validity = b.validity;
     this.upfrontMargin = b.upfrontMargin;
     this.upfrontVouchers = b.upfrontVouchers;
     this.closeOnShutdown = b.closeOnShutdown;
@@ -77,24 +57,9 @@ public final class TempoSessionConfig {
     return new Builder(chainId);
   }
 
-  /** The only chain sessions are opened on. */
-  public long chainId() {
-    return chainId;
-  }
-
-  /** The TIP-20 tokens a channel may escrow. */
-  public Set<EvmAddress> assets() {
-    return assets;
-  }
-
   /** Whether {@code escrow} may hold deposits of {@code protocol} channels. */
   public boolean trusts(SessionProtocol protocol, EvmAddress escrow) {
     return escrows.getOrDefault(protocol, Set.of()).contains(escrow);
-  }
-
-  /** Whether the recipient policy allows paying {@code recipient}. */
-  public boolean recipientAllowed(EvmAddress recipient) {
-    return recipientPolicy.test(recipient);
   }
 
   /** The most one channel deposit (or the unspent part after a top-up) may be, in base units. */
@@ -116,36 +81,6 @@ public final class TempoSessionConfig {
     return topUpGas;
   }
 
-  /** A fixed {@code maxFeePerGas}, if configured (otherwise twice the node's gas price). */
-  public Optional<BigInteger> maxFeePerGas() {
-    return Optional.ofNullable(maxFeePerGas);
-  }
-
-  /** The highest {@code maxFeePerGas} ever signed. */
-  public BigInteger maxFeePerGasCap() {
-    return maxFeePerGasCap;
-  }
-
-  /** The priority fee per gas. */
-  public BigInteger maxPriorityFeePerGas() {
-    return maxPriorityFeePerGas;
-  }
-
-  /** The most an open or top-up transaction may cost in fees ({@code gas × maxFeePerGas}). */
-  public BigInteger maxTotalFee() {
-    return maxTotalFee;
-  }
-
-  /** The fee token of open and top-up transactions, if not the channel's token. */
-  public Optional<EvmAddress> feeToken() {
-    return Optional.ofNullable(feeToken);
-  }
-
-  /** How long open and top-up transactions stay valid (bounded by the challenge's expiry). */
-  public Duration validity() {
-    return validity;
-  }
-
   /** Earlier challenges are reused up front only while they stay valid at least this long. */
   public Duration upfrontMargin() {
     return upfrontMargin;
@@ -164,9 +99,9 @@ public final class TempoSessionConfig {
   @Override
   public String toString() {
     return "TempoSessionConfig[chainId="
-        + chainId
+        + chainId()
         + ", assets="
-        + assets.size()
+        + assets().size()
         + ", escrows="
         + escrows
         + ", maxDeposit="
@@ -175,36 +110,23 @@ public final class TempoSessionConfig {
   }
 
   /** Builds a {@link TempoSessionConfig}. */
-  public static final class Builder {
-    private final long chainId;
-    private final Set<EvmAddress> assets = new LinkedHashSet<>();
+  public static final class Builder extends TempoChainConfig.Builder<Builder> {
     private final Map<SessionProtocol, Set<EvmAddress>> escrows =
         new EnumMap<>(SessionProtocol.class);
-    private Predicate<EvmAddress> recipientPolicy = recipient -> true;
     private BigInteger maxDeposit = BigInteger.valueOf(1_000_000);
     private long openGas = 3_000_000;
     private long topUpGas = 2_000_000;
-    private BigInteger maxFeePerGas;
-    private BigInteger maxFeePerGasCap = GWEI.multiply(BigInteger.valueOf(100));
-    private BigInteger maxPriorityFeePerGas = GWEI;
-    private BigInteger maxTotalFee = BigInteger.TEN.pow(17);
-    private EvmAddress feeToken;
-    private Duration validity = Duration.ofSeconds(25);
     private Duration upfrontMargin = Duration.ofSeconds(15);
     private boolean upfrontVouchers = true;
     private boolean closeOnShutdown;
 
     private Builder(long chainId) {
-      if (chainId <= 0) {
-        throw invalid("chainId must be positive");
-      }
-      this.chainId = chainId;
+      super(chainId);
       escrows.put(SessionProtocol.V2, new HashSet<>(Set.of(SessionProtocol.TIP1034_ESCROW)));
     }
 
-    /** Allows channels in {@code token} (a TIP-20 address). */
-    public Builder asset(EvmAddress token) {
-      assets.add(Objects.requireNonNull(token, "token"));
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -213,12 +135,6 @@ public final class TempoSessionConfig {
       Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(escrow, "escrow");
       escrows.computeIfAbsent(protocol, p -> new HashSet<>()).add(escrow);
-      return this;
-    }
-
-    /** Restricts payees (default: any). */
-    public Builder recipientPolicy(Predicate<EvmAddress> policy) {
-      this.recipientPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -250,49 +166,6 @@ public final class TempoSessionConfig {
       return this;
     }
 
-    /** A fixed {@code maxFeePerGas} (default: twice the node's gas price, within the cap). */
-    public Builder maxFeePerGas(BigInteger fee) {
-      this.maxFeePerGas = positive(fee, "maxFeePerGas");
-      return this;
-    }
-
-    /** The highest {@code maxFeePerGas} ever signed (default 100 gwei). */
-    public Builder maxFeePerGasCap(BigInteger cap) {
-      this.maxFeePerGasCap = positive(cap, "maxFeePerGasCap");
-      return this;
-    }
-
-    /** The priority fee per gas (default 1 gwei). */
-    public Builder maxPriorityFeePerGas(BigInteger fee) {
-      Objects.requireNonNull(fee, "fee");
-      if (fee.signum() < 0) {
-        throw invalid("maxPriorityFeePerGas must not be negative");
-      }
-      this.maxPriorityFeePerGas = fee;
-      return this;
-    }
-
-    /** The most one open or top-up may cost in fees, in attodollars (default 10^17 = $0.10). */
-    public Builder maxTotalFee(BigInteger cap) {
-      this.maxTotalFee = positive(cap, "maxTotalFee");
-      return this;
-    }
-
-    /** Pays transaction fees in {@code token} instead of the channel's token. */
-    public Builder feeToken(EvmAddress token) {
-      this.feeToken = Objects.requireNonNull(token, "token");
-      return this;
-    }
-
-    /** How long open and top-up transactions stay valid (default 25 s). */
-    public Builder validity(Duration validity) {
-      if (validity.isNegative() || validity.isZero() || validity.toSeconds() > 3600) {
-        throw invalid("validity must be 1 s to 1 h");
-      }
-      this.validity = validity;
-      return this;
-    }
-
     /** Whether to send vouchers up front on a still-valid earlier challenge (default true). */
     public Builder upfrontVouchers(boolean enabled) {
       this.upfrontVouchers = enabled;
@@ -317,26 +190,12 @@ public final class TempoSessionConfig {
     /**
      * Builds the configuration.
      *
-     * @throws ConfigurationException when no asset is configured
+     * @throws ConfigurationException when no asset is configured or the fee limits contradict each
+     *     other
      */
     public TempoSessionConfig build() {
-      if (assets.isEmpty()) {
-        throw invalid("a session rail needs at least one asset");
-      }
+      validate();
       return new TempoSessionConfig(this);
-    }
-
-    private static BigInteger positive(BigInteger value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.signum() <= 0) {
-        throw invalid(name + " must be positive");
-      }
-      return value;
-    }
-
-    private static ConfigurationException invalid(String message) {
-      return new ConfigurationException(
-          ErrorCode.INVALID_CONFIGURATION, "tempo session: " + message);
     }
   }
 }

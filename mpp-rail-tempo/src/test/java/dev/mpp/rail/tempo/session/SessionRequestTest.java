@@ -10,6 +10,7 @@ import dev.mpp.client.ProtocolException;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.evm.chain.EvmAddress;
 import dev.mpp.evm.signer.PrivateKeySigner;
+import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.rail.Quote;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -174,6 +175,7 @@ class SessionRequestTest {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) 1);
     return TempoSessionRail.builder(CONFIG, PrivateKeySigner.of(key), new InMemoryChannelStore())
+        .ledger(new InMemoryLedgerStore())
         .build();
   }
 }
