@@ -53,7 +53,8 @@ public final class StripeOkHttpExample {
         Wallet.builder()
             .ledger(new InMemoryLedgerStore())
             .rail(stripe)
-            .agent("shopper", Policy.builder().maxPerPayment("1.00").cap(Window.DAY, "10.00").build())
+            .agent(
+                "shopper", Policy.builder().maxPerPayment("1.00").cap(Window.DAY, "10.00").build())
             .build()) {
       OkHttpClient client =
           new OkHttpClient.Builder()
