@@ -89,6 +89,11 @@ public final class TempoChargeRail implements Rail {
     return new Builder(config, signer);
   }
 
+  /** The paying account. */
+  public EvmAddress account() {
+    return account;
+  }
+
   @Override
   public String method() {
     return METHOD;
@@ -97,11 +102,6 @@ public final class TempoChargeRail implements Rail {
   @Override
   public List<String> intents() {
     return List.of(INTENT);
-  }
-
-  /** The paying account. */
-  public EvmAddress account() {
-    return account;
   }
 
   @Override
@@ -134,20 +134,13 @@ public final class TempoChargeRail implements Rail {
     }
     List<TempoCall> calls = calls(request, challenge);
     TempoFees fees = fees(request, calls, validBefore);
-    TempoTransaction.Builder tx =
-        TempoTransaction.builder(config.chainId())
-            .gas(fees.gas())
-            .maxFeePerGas(fees.maxFeePerGas())
-            .maxPriorityFeePerGas(fees.maxPriorityFeePerGas())
-            .expiringNonce()
-            .validBefore(validBefore);
-    calls.forEach(tx::call);
-    if (request.feePayer()) {
-      tx.sponsored();
-    } else {
-      tx.feeToken(feeToken(request));
-    }
-    TempoTransaction unsigned = tx.build();
+    TempoTransaction unsigned =
+        TempoTransaction.expiring(
+            config.chainId(),
+            calls,
+            fees,
+            validBefore,
+            request.feePayer() ? null : feeToken(request));
     TempoTransaction signed = unsigned.withSignature(sign(unsigned.signingHash()));
     log.debug(
         "tempo charge {} for challenge {}: {} call(s), gas {}, sponsored {}",

@@ -82,6 +82,31 @@ public final class TempoTransaction {
     return new Builder(chainId);
   }
 
+  /**
+   * An unsigned transaction of {@code calls} with Tempo's expiring nonce ({@code nonceKey =
+   * 2^256−1}, {@code nonce = 0}), so concurrent payments from one account never contend for nonces
+   * and an unused credential dies by itself at {@code validBefore}. What both Tempo rails sign.
+   *
+   * @param feeToken the token the payer pays fees in, or null when the server sponsors them
+   */
+  public static TempoTransaction expiring(
+      long chainId, List<TempoCall> calls, TempoFees fees, long validBefore, EvmAddress feeToken) {
+    Builder tx =
+        builder(chainId)
+            .gas(fees.gas())
+            .maxFeePerGas(fees.maxFeePerGas())
+            .maxPriorityFeePerGas(fees.maxPriorityFeePerGas())
+            .expiringNonce()
+            .validBefore(validBefore);
+    calls.forEach(tx::call);
+    if (feeToken == null) {
+      tx.sponsored();
+    } else {
+      tx.feeToken(feeToken);
+    }
+    return tx.build();
+  }
+
   /** Returns a builder pre-filled with this transaction's fields (without its signature). */
   public Builder toBuilder() {
     Builder b = new Builder(chainId);

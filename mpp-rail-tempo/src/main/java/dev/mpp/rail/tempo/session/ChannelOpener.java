@@ -1,9 +1,7 @@
 package dev.mpp.rail.tempo.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentContext;
-import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.rail.tempo.TempoCall;
@@ -19,48 +17,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens channels: sizes and holds the deposit, persists the channel as OPENING, and signs the open
- * transaction and the first voucher; and decides what became of a channel left OPENING by another
- * process or an earlier run.
+ * Opens channels: sizes and holds the deposit, persists the channel as OPENING (announced to this
+ * process's other requests, which wait for the server's answer), and signs the open transaction and
+ * the first voucher.
  */
 final class ChannelOpener {
   private static final Logger log = LoggerFactory.getLogger(ChannelOpener.class);
 
-  private final TempoSessionConfig config;
-  private final Channels channels;
-  private final ChannelLedger books;
   private final SessionSigner signer;
   private final DepositSizing sizing;
-  private final EscrowReader escrow;
-  private final ChannelCloser closer;
+  private final Channels channels;
+  private final ChannelLedger books;
   private final InFlight opening;
   private final VoucherOutcomes outcomes;
   private final SecureRandom random = new SecureRandom();
 
   ChannelOpener(
-      TempoSessionConfig config,
-      Channels channels,
-      ChannelLedger books,
       SessionSigner signer,
       DepositSizing sizing,
-      EscrowReader escrow,
-      ChannelCloser closer,
+      Channels channels,
+      ChannelLedger books,
       InFlight opening,
       VoucherOutcomes outcomes) {
-    this.config = config;
-    this.channels = channels;
-    this.books = books;
     this.signer = signer;
     this.sizing = sizing;
-    this.escrow = escrow;
-    this.closer = closer;
+    this.channels = channels;
+    this.books = books;
     this.opening = opening;
     this.outcomes = outcomes;
   }
 
   /** The fee caps of an open transaction; asks the node, so call it without a lock held. */
   TempoFees fees() {
-    return signer.fees(config.openGas());
+    return signer.openFees();
   }
 
   /**
@@ -80,9 +69,7 @@ final class ChannelOpener {
     BigInteger deposit = sizing.deposit(request, funding);
     Bytes32 salt = Bytes32.random(random);
     List<TempoCall> calls = ChannelTransactions.openCalls(request, deposit, salt, signer.account());
-    TempoTransaction unsigned =
-        ChannelTransactions.build(
-            config.chainId(), calls, fees, signer.validBefore(challenge), signer.feeToken(request));
+    TempoTransaction unsigned = signer.transaction(request, challenge, calls, fees);
     ChannelDescriptor descriptor = descriptor(request, salt, unsigned);
     Bytes32 channelId = descriptor.channelId(request.escrow(), request.chainId());
     PaymentRecord hold =
@@ -187,55 +174,5 @@ final class ChannelOpener {
     } finally {
       opening.fail(state.key(), cause);
     }
-  }
-
-  /**
-   * Decides what became of a channel left OPENING by another process or an earlier run: on chain
-   * and usable → OPEN; not on chain once its open transaction can no longer be mined → abandoned;
-   * otherwise waits a little for the caller to look again. Reads the chain: call it without a lock.
-   */
-  void resolve(ChannelState channel, long deadline) {
-    Optional<EscrowChannel> onChain = escrow.read(channel);
-    if (onChain.isPresent() && onChain.get().usable()) {
-      markOpen(channel);
-      return;
-    }
-    if (onChain.isPresent() && onChain.get().finalized()) {
-      closer.forget(channel.channelId(), "finalized on chain while opening");
-      return;
-    }
-    Instant expired = channel.updatedAt().plus(config.validity()).plusSeconds(5);
-    if (!escrow.available()) {
-      // Without chain access assume it opened; a server that does not know it answers 410.
-      markOpen(channel);
-      return;
-    }
-    if (channels.now().isAfter(expired)) {
-      closer.forget(channel.channelId(), "open transaction expired without reaching the chain");
-      return;
-    }
-    if (System.nanoTime() > deadline) {
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED, "tempo session: channel " + channel.channelId() + " is opening");
-    }
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PaymentFailedException(ErrorCode.RAIL_FAILED, "tempo session: interrupted");
-    }
-  }
-
-  private void markOpen(ChannelState channel) {
-    channels.update(
-        channel.channelId(),
-        state -> {
-          ChannelState.Builder next = state.next(channels.now());
-          // Unlocked: never reopen a channel that was forgotten or closed meanwhile.
-          if (state.status() == ChannelStatus.OPENING) {
-            next.status(ChannelStatus.OPEN);
-          }
-          return next.build();
-        });
   }
 }

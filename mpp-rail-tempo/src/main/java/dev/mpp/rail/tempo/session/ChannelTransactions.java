@@ -2,7 +2,6 @@ package dev.mpp.rail.tempo.session;
 
 import dev.mpp.evm.chain.EvmAddress;
 import dev.mpp.rail.tempo.TempoCall;
-import dev.mpp.rail.tempo.TempoFees;
 import dev.mpp.rail.tempo.TempoTransaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -58,29 +57,6 @@ final class ChannelTransactions {
       calls.add(call(escrow, EscrowCalls.topUpV2(descriptor, additional)));
     }
     return calls;
-  }
-
-  /**
-   * An unsigned expiring-nonce transaction with the given calls.
-   *
-   * @param feeToken the token fees are paid in, or null for a server-sponsored transaction
-   */
-  static TempoTransaction build(
-      long chainId, List<TempoCall> calls, TempoFees fees, long validBefore, EvmAddress feeToken) {
-    TempoTransaction.Builder tx =
-        TempoTransaction.builder(chainId)
-            .gas(fees.gas())
-            .maxFeePerGas(fees.maxFeePerGas())
-            .maxPriorityFeePerGas(fees.maxPriorityFeePerGas())
-            .expiringNonce()
-            .validBefore(validBefore);
-    calls.forEach(tx::call);
-    if (feeToken == null) {
-      tx.sponsored();
-    } else {
-      tx.feeToken(feeToken);
-    }
-    return tx.build();
   }
 
   /**

@@ -17,7 +17,6 @@ import dev.mpp.wallet.rail.Funding;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +92,7 @@ final class InStreamVoucherPayer {
     while (true) {
       Channels.Reservation reservation = null;
       ChannelState resend = null;
-      ChannelState toTopUp = null;
-      CompletableFuture<Void> wait = null;
+      Runnable unlocked = null; // a top-up to run or wait for, then look again
       BigInteger increment;
       lock.lock();
       try {
@@ -106,9 +104,10 @@ final class InStreamVoucherPayer {
           resend = channel;
         } else {
           funding.check(context, challenge, new Money(increment, ChannelLedger.asset(key)));
-          if (TopUp.needed(channel, increment)) {
-            wait = topUp.claim(key);
-            toTopUp = wait == null ? channel : null;
+          TopUp.Need deposit =
+              new TopUp.Need(channel, increment, request, challenge, context, funding);
+          if (deposit.exists()) {
+            unlocked = topUp.claim(deposit, deadline);
           } else {
             reservation = channels.reserve(channel, increment, context.url().toString());
           }
@@ -120,12 +119,8 @@ final class InStreamVoucherPayer {
         resend(resend, challenge, context);
         return true;
       }
-      if (wait != null) {
-        topUp.await(wait, deadline, key);
-        continue;
-      }
-      if (toTopUp != null) {
-        topUp.run(toTopUp, increment, request, challenge, context, funding);
+      if (unlocked != null) {
+        unlocked.run();
         continue;
       }
       if (reservation == null) {

@@ -11,16 +11,13 @@ import dev.mpp.client.wire.Challenge;
 import dev.mpp.evm.chain.EvmAddress;
 import dev.mpp.evm.chain.JsonRpcClient;
 import dev.mpp.evm.signer.Signer;
-import dev.mpp.rail.tempo.TempoFeePlanner;
 import dev.mpp.rail.tempo.TempoFees;
-import dev.mpp.rail.tempo.TempoSigner;
 import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.SessionRail;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,17 +69,15 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
   private final VoucherOutcomes outcomes;
   private final Vouchers vouchers;
   private final ChannelOpener opener;
+  private final OpeningResolver resolver;
   private final TopUp topUp;
   private final InStreamVoucherPayer inStream;
 
   private TempoSessionRail(Builder b) {
     this.config = b.config;
-    TempoSigner tempoSigner = new TempoSigner(b.signer, config.chainId(), "tempo session");
-    this.account = tempoSigner.account();
     JsonRpcClient rpc = b.rpc;
-    this.signer =
-        new SessionSigner(
-            config, tempoSigner, new TempoFeePlanner(config, () -> rpc, "tempo session"), b.clock);
+    this.signer = new SessionSigner(config, b.signer, rpc, b.clock);
+    this.account = signer.account();
     this.channels = new Channels(b.store, b.clock);
     this.books = new ChannelLedger(b.ledger, b.clock);
     SessionServer server = new SessionServer(b.transport, config);
@@ -92,10 +87,9 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
     this.closer = new ChannelCloser(channels, books, signer, server, escrow, opening, closing);
     this.outcomes = new VoucherOutcomes(channels, books, opening, routes, closer);
     this.vouchers = new Vouchers(channels, books, signer, outcomes);
-    this.opener =
-        new ChannelOpener(
-            config, channels, books, signer, sizing, escrow, closer, opening, outcomes);
-    this.topUp = new TopUp(config, channels, books, signer, server, sizing, escrow);
+    this.opener = new ChannelOpener(signer, sizing, channels, books, opening, outcomes);
+    this.resolver = new OpeningResolver(config, escrow, channels, closer);
+    this.topUp = new TopUp(signer, server, channels, books, sizing, escrow);
     this.inStream =
         new InStreamVoucherPayer(config, channels, books, signer, server, routes, topUp, vouchers);
   }
@@ -108,16 +102,6 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
     return new Builder(config, signer, store);
   }
 
-  @Override
-  public String method() {
-    return METHOD;
-  }
-
-  @Override
-  public List<String> intents() {
-    return List.of(INTENT);
-  }
-
   /** The paying account (payer and voucher signer of every channel). */
   public EvmAddress account() {
     return account;
@@ -126,6 +110,16 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
   /** The store channels are kept in. */
   public ChannelStore store() {
     return channels.store();
+  }
+
+  @Override
+  public String method() {
+    return METHOD;
+  }
+
+  @Override
+  public List<String> intents() {
+    return List.of(INTENT);
   }
 
   /**
@@ -197,7 +191,7 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
               unlocked =
                   open != null
                       ? () -> opening.await(open, deadline, key)
-                      : () -> opener.resolve(channel, deadline);
+                      : () -> resolver.resolve(channel, deadline);
             }
             case CLOSING -> {
               CompletableFuture<Void> close = closing.get(key);
@@ -209,15 +203,12 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
               unlocked = () -> closing.await(close, deadline, key);
             }
             default -> {
-              BigInteger price = request.amount();
-              if (TopUp.needed(channel, price)) {
-                CompletableFuture<Void> running = topUp.claim(key);
-                unlocked =
-                    running != null
-                        ? () -> topUp.await(running, deadline, key)
-                        : () -> topUp.run(channel, price, request, challenge, context, funding);
+              TopUp.Need need =
+                  new TopUp.Need(channel, request.amount(), request, challenge, context, funding);
+              if (need.exists()) {
+                unlocked = topUp.claim(need, deadline);
               } else {
-                reservation = channels.reserve(channel, price, context.url().toString());
+                reservation = channels.reserve(channel, need.price(), context.url().toString());
                 if (reservation == null) {
                   continue; // needs a top-up after all (another process signed meanwhile)
                 }

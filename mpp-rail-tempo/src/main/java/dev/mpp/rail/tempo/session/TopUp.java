@@ -7,11 +7,13 @@ import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.rail.tempo.TempoCall;
 import dev.mpp.rail.tempo.TempoFees;
 import dev.mpp.rail.tempo.TempoTransaction;
 import dev.mpp.wallet.rail.Funding;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -22,104 +24,101 @@ import org.slf4j.LoggerFactory;
  * cap, sends the signed top-up transaction to the server, and records the new deposit.
  *
  * <p>One top-up per channel at a time in this process: a request that needs one {@link #claim}s it
- * under the channel's lock and then {@link #run}s it without the lock (it asks the node for fees,
- * POSTs to the server and may read the escrow); requests that find one running wait for it and look
- * at the channel again, while requests the current deposit still covers go on signing.
+ * under the channel's lock and runs it after releasing the lock (it asks the node for fees, POSTs
+ * to the server and may read the escrow); requests that find one running wait for it and look at
+ * the channel again, while requests the current deposit still covers go on signing.
  */
 final class TopUp {
   private static final Logger log = LoggerFactory.getLogger(TopUp.class);
 
-  private final TempoSessionConfig config;
-  private final Channels channels;
-  private final ChannelLedger books;
   private final SessionSigner signer;
   private final SessionServer server;
+  private final Channels channels;
+  private final ChannelLedger books;
   private final DepositSizing sizing;
   private final EscrowReader escrow;
   private final InFlight running = new InFlight("top-up");
 
   TopUp(
-      TempoSessionConfig config,
-      Channels channels,
-      ChannelLedger books,
       SessionSigner signer,
       SessionServer server,
+      Channels channels,
+      ChannelLedger books,
       DepositSizing sizing,
       EscrowReader escrow) {
-    this.config = config;
-    this.channels = channels;
-    this.books = books;
     this.signer = signer;
     this.server = server;
+    this.channels = channels;
+    this.books = books;
     this.sizing = sizing;
     this.escrow = escrow;
   }
 
-  /** Whether {@code channel} must be topped up before signing {@code price} more. */
-  static boolean needed(ChannelState channel, BigInteger price) {
-    return channel.highestSigned().add(price).compareTo(channel.deposit()) > 0;
-  }
-
   /**
-   * Claims the channel's top-up; call under the channel's lock.
+   * A request's need for more deposit.
    *
-   * @return null when the caller now owns the top-up and must {@link #run} it, else the top-up
-   *     already running, to wait for ({@link #await})
+   * @param channel the channel as read under its lock
+   * @param price what the request needs to sign beyond the channel's highest signed amount
+   * @param request the challenge's request (escrow, token, fee payer)
+   * @param challenge the challenge the top-up credential is bound to
+   * @param context the request, whose URL the top-up is POSTed to
+   * @param funding the agent's caps the top-up is held under
    */
-  CompletableFuture<Void> claim(ChannelKey key) {
-    CompletableFuture<Void> current = running.get(key);
-    if (current == null) {
-      running.start(key);
-    }
-    return current;
-  }
-
-  /** Waits for a running top-up (see {@link InFlight#await}). */
-  void await(CompletableFuture<Void> future, long deadline, ChannelKey key) {
-    running.await(future, deadline, key);
-  }
-
-  /**
-   * Runs a claimed top-up of {@code channel} (as read under the lock) that lets it sign {@code
-   * price} more, and ends the claim either way. Call it without the lock.
-   *
-   * @return the channel with its new deposit
-   */
-  ChannelState run(
+  record Need(
       ChannelState channel,
       BigInteger price,
       SessionRequest request,
       Challenge challenge,
       PaymentContext context,
       Funding funding) {
+
+    /** Whether the channel's deposit does not cover {@code price} more. */
+    boolean exists() {
+      return channel.highestSigned().add(price).compareTo(channel.deposit()) > 0;
+    }
+  }
+
+  /**
+   * Decides, under the channel's lock, what {@code need}'s request does about it once the lock is
+   * released: run the channel's top-up (claimed now), or wait for the one already running. Either
+   * way the request looks at the channel again afterwards.
+   *
+   * @param deadline when to stop waiting ({@link System#nanoTime()})
+   */
+  Runnable claim(Need need, long deadline) {
+    ChannelKey key = need.channel().key();
+    CompletableFuture<Void> current = running.get(key);
+    if (current != null) {
+      return () -> running.await(current, deadline, key);
+    }
+    running.start(key);
+    return () -> run(need);
+  }
+
+  private void run(Need need) {
     try {
-      ChannelState topped = send(channel, price, request, challenge, context, funding);
-      running.succeed(channel.key());
-      return topped;
+      send(need);
+      running.succeed(need.channel().key());
     } catch (RuntimeException e) {
-      running.fail(channel.key(), e);
+      running.fail(need.channel().key(), e);
       throw e;
     }
   }
 
-  private ChannelState send(
-      ChannelState channel,
-      BigInteger price,
-      SessionRequest request,
-      Challenge challenge,
-      PaymentContext context,
-      Funding funding) {
-    BigInteger additional = sizing.topUp(request, funding, channel, price);
+  private ChannelState send(Need need) {
+    ChannelState channel = need.channel();
+    SessionRequest request = need.request();
+    BigInteger additional = sizing.topUp(request, need.funding(), channel, need.price());
     if (!request.protocol().fits(channel.deposit().add(additional))) {
       throw new PaymentRefusedException(
           ErrorCode.UNSUPPORTED_REQUEST, "tempo session: the deposit would overflow");
     }
-    TempoFees fees = signer.fees(config.topUpGas());
+    TempoFees fees = signer.topUpFees();
     PaymentRecord hold =
         books.hold(
-            funding,
-            context,
-            challenge,
+            need.funding(),
+            need.context(),
+            need.challenge(),
             request,
             additional,
             SessionSigner.feeUnits(request, fees),
@@ -127,14 +126,8 @@ final class TopUp {
             "session top-up (hold)");
     TempoTransaction signed;
     try {
-      signed =
-          signer.sign(
-              ChannelTransactions.build(
-                  config.chainId(),
-                  ChannelTransactions.topUpCalls(channel, request.escrow(), additional),
-                  fees,
-                  signer.validBefore(challenge),
-                  signer.feeToken(request)));
+      List<TempoCall> calls = ChannelTransactions.topUpCalls(channel, request.escrow(), additional);
+      signed = signer.sign(signer.transaction(request, need.challenge(), calls, fees));
     } catch (RuntimeException e) {
       books.release(hold, "signing failed");
       throw e;
@@ -144,7 +137,7 @@ final class TopUp {
             channel.descriptor(), channel.channelId(), signed.encodeSigned(), additional);
     SessionTransport.Response response;
     try {
-      response = server.post(context.url(), signer.header(challenge, payload));
+      response = server.post(need.context().url(), signer.header(need.challenge(), payload));
     } catch (IOException e) {
       return afterUncertain(channel, hold, additional, "transport failed: " + e);
     }

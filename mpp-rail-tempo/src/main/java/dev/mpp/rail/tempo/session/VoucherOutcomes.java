@@ -127,14 +127,9 @@ final class VoucherOutcomes {
       upfront.remember(authorization, false);
     }
     refusedByRequest.put(authorization.context(), authorization);
-    return books.transition(
-        authorization.record(),
-        PaymentState.UNKNOWN,
-        null,
-        null,
-        "voucher "
-            + authorization.cumulative()
-            + " refused with HTTP "
+    return counted(
+        authorization,
+        " refused with HTTP "
             + httpStatus
             + " "
             + type
@@ -144,16 +139,17 @@ final class VoucherOutcomes {
   /** The outcome is unknown (transport failure, 5xx). */
   PaymentRecord unknown(SessionAuthorization authorization, String reason) {
     failOpening(authorization, reason);
+    return counted(authorization, ": " + reason + "; counted until the channel closes");
+  }
+
+  /** Keeps the voucher's increment counted (UNKNOWN) with {@code why} after its amount. */
+  private PaymentRecord counted(SessionAuthorization authorization, String why) {
     return books.transition(
         authorization.record(),
         PaymentState.UNKNOWN,
         null,
         null,
-        "voucher "
-            + authorization.cumulative()
-            + ": "
-            + reason
-            + "; counted until the channel closes");
+        "voucher " + authorization.cumulative() + why);
   }
 
   private void failOpening(SessionAuthorization authorization, String why) {
