@@ -55,7 +55,7 @@ public final class Credential {
     if (Base64Url.maxDecodedLength(encoded) > 4 * PaymentRequest.MAX_DECODED_BYTES) {
       throw new ProtocolException(ErrorCode.HEADER_TOO_LARGE, "credential is too large");
     }
-    byte[] bytes = Base64Url.decode(encoded);
+    byte[] bytes = Base64Url.decodeOrNull(encoded);
     ObjectNode json = bytes == null ? null : Json.parseObject(bytes);
     if (json == null) {
       throw malformed("credential is not base64url JSON of an object");

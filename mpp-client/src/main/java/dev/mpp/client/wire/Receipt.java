@@ -38,7 +38,7 @@ public final class Receipt {
     if (Base64Url.maxDecodedLength(value) > PaymentRequest.MAX_DECODED_BYTES + 2) {
       throw malformed("receipt exceeds " + PaymentRequest.MAX_DECODED_BYTES + " bytes");
     }
-    byte[] bytes = Base64Url.decode(value);
+    byte[] bytes = Base64Url.decodeOrNull(value);
     ObjectNode json = bytes == null ? null : Json.parseObject(bytes);
     if (json == null) {
       throw malformed("receipt is not base64url JSON of an object");
