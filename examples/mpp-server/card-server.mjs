@@ -11,6 +11,8 @@
 // Routes (GET): /card/inline (key in encryptionJwk), /card/jwks (jwksUri + kid),
 // /card/billing (billingRequired), /card/decline (the issuer declines every payment),
 // /.well-known/jwks.json, and /card/charges (what was decrypted; never the token or cryptogram).
+// POST /enabler/cryptograms stands in for a card enabler's cryptogram endpoint (the shape of the
+// Java SDK's HttpCryptogramSource): it issues the cryptogram this server expects for a challenge.
 //
 // node card-server.mjs [--port 0] [--cryptogram-secret S]
 // Prints {"ready":true,"port":…,"url":…,"realm":…,"kid":…} once listening on 127.0.0.1.
@@ -205,6 +207,31 @@ const server = http.createServer((req, res) => {
   if (path === '/.well-known/jwks.json') {
     res.writeHead(200, { 'Content-Type': 'application/jwk-set+json', 'Cache-Control': 'public, max-age=300' })
     return res.end(JSON.stringify({ keys: [publicJwk] }))
+  }
+  if (path === '/enabler/cryptograms' && req.method === 'POST') {
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => {
+      let body
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        body = {}
+      }
+      if (typeof body.challengeId !== 'string' || req.headers['idempotency-key'] !== body.challengeId) {
+        res.writeHead(400)
+        return res.end()
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          dynamicDataValue: expectedCryptogram(body.challengeId),
+          dynamicDataType: 'CARD_APPLICATION_CRYPTOGRAM_SHORT_FORM',
+          dynamicDataExpiration: Math.floor(Date.now() / 1000) + 600,
+        }),
+      )
+    })
+    return
   }
   if (path === '/card/charges') {
     res.writeHead(200, { 'Content-Type': 'application/json' })
