@@ -57,6 +57,7 @@ public final class CardRail implements Rail {
   public static final String INTENT = "charge";
 
   private static final Logger log = LoggerFactory.getLogger(CardRail.class);
+  private static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
 
   private final CardCredentials credentials;
   private final Set<String> currencies;
@@ -76,7 +77,10 @@ public final class CardRail implements Rail {
     this.fees = b.fees;
     this.allowPlainHttpOnLoopback = b.allowPlainHttpOnLoopback;
     this.clock = b.clock;
-    this.keys = new MerchantKeys(b.jwksFetcher, b.allowPlainHttpOnLoopback, b.clock);
+    // The default client is only built when no fetcher was given: it owns a selector thread.
+    JwksFetcher fetcher =
+        b.jwksFetcher != null ? b.jwksFetcher : JwksFetcher.jdk(DEFAULT_JWKS_TIMEOUT);
+    this.keys = new MerchantKeys(fetcher, b.allowPlainHttpOnLoopback, b.clock);
     this.issued = new IssuedCredentials(Duration.ofMinutes(10));
   }
 
@@ -246,7 +250,7 @@ public final class CardRail implements Rail {
     private CardCredentials credentials;
     private final Set<String> currencies = new LinkedHashSet<>();
     private CardFees fees = CardFees.none();
-    private JwksFetcher jwksFetcher = JwksFetcher.jdk(Duration.ofSeconds(5));
+    private JwksFetcher jwksFetcher;
     private boolean allowPlainHttpOnLoopback;
     private Clock clock = Clock.systemUTC();
 

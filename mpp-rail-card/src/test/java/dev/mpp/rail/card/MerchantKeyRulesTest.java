@@ -126,6 +126,18 @@ class MerchantKeyRulesTest {
   }
 
   @Test
+  void doesNotFollowARedirectAwayFromTheOrigin() {
+    merchant.enqueue(
+        new MockResponse.Builder()
+            .code(302)
+            .addHeader("Location", "https://keys.elsewhere.example/jwks.json")
+            .build());
+
+    assertRefusedBeforeProvisioning(remote("ch_redirect", jwksUri(), "enc-2026-01"), "HTTP 302");
+    assertThat(merchant.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void refusesAJwksUriWithoutKidAndAKidNotInTheSet() {
     assertRefusedBeforeProvisioning(remote("ch_nokid", jwksUri(), null), "without a kid");
 
