@@ -26,10 +26,8 @@ import dev.mpp.wallet.policy.AgentPolicy;
 import dev.mpp.wallet.policy.Cap;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.PolicySet;
-import dev.mpp.wallet.policy.Spend;
 import dev.mpp.wallet.price.PriceSource;
 import dev.mpp.wallet.price.Prices;
-import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
 import dev.mpp.wallet.rail.SessionRail;
@@ -51,7 +49,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -100,9 +97,7 @@ public final class Wallet implements Payer, AutoCloseable {
   private final List<Rail> rails;
   private final Pricing pricing;
   private final Clock clock;
-  private final Map<String, Policy> fleets;
-  private final Map<String, AgentPolicy> agents;
-  private final AgentPolicy defaultAgent;
+  private final Policies policies;
   private final List<String> preferences;
   private final List<SpendListener> listeners;
   private final ApprovalCallback approvals;
@@ -114,9 +109,7 @@ public final class Wallet implements Payer, AutoCloseable {
     this.rails = List.copyOf(b.rails);
     this.pricing = new Pricing(b.prices);
     this.clock = b.clock;
-    this.fleets = Map.copyOf(b.fleets);
-    this.agents = Map.copyOf(b.agents);
-    this.defaultAgent = b.defaultAgent;
+    this.policies = new Policies(b.fleets, b.agents, b.defaultAgent);
     this.preferences = List.copyOf(b.preferences);
     this.listeners = List.copyOf(b.listeners);
     this.approvals = b.approvals;
@@ -157,8 +150,8 @@ public final class Wallet implements Payer, AutoCloseable {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(offers, "offers");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
-    List<Selection.Scoped> scoped = scoped(agent, agentPolicy);
+    PayingAgent payer = policies.of(agent);
+    List<Selection.Scoped> scoped = payer.scoped();
     Selection selection =
         Selection.evaluate(
             offers,
@@ -176,7 +169,7 @@ public final class Wallet implements Payer, AutoCloseable {
     List<Selection.Option> skipped = new ArrayList<>();
     PaymentDeniedException firstDenial = null;
     for (Selection.Option option : selection.allowed()) {
-      approve(agent, agentPolicy, scoped, option, context);
+      approve(payer, scoped, option, context);
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped) {
         // Approval may have taken a while: the budget may have expired meanwhile.
@@ -192,7 +185,8 @@ public final class Wallet implements Payer, AutoCloseable {
               session.authorize(
                   option.challenge,
                   context,
-                  new WalletFunding(agent, agentPolicy, rationale, option.amount.asset()));
+                  new WalletFunding(
+                      payer, rationale, option.amount.asset(), ledger, clock, pricing));
           log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
           return authorization;
         } catch (PaymentDeniedException d) {
@@ -204,8 +198,8 @@ public final class Wallet implements Payer, AutoCloseable {
           continue;
         }
       }
-      PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, rationale, at);
-      List<Limit> limits = limits(agent, agentPolicy, option, at);
+      PaymentRecord draft = draft(context, payer, option, rationale, at);
+      List<Limit> limits = payer.limits(option.amount.asset().key(), at);
       Reserved reserved;
       try {
         reserved = ledger.reserve(draft, limits);
@@ -225,7 +219,7 @@ public final class Wallet implements Payer, AutoCloseable {
             e);
       }
       log.debug("agent {} pays {}: {}", agent, context.origin(), rationale);
-      notifyThresholds(reserved, agentPolicy);
+      notifyThresholds(reserved, payer);
       return pay(option, context, reserved.record());
     }
     String why = selection.failure(skipped);
@@ -273,13 +267,14 @@ public final class Wallet implements Payer, AutoCloseable {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(event, "event");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
+    PayingAgent payer = policies.of(agent);
     for (Rail rail : rails) {
       if (rail instanceof SessionRail session
           && session.payInStream(
               context,
               event,
-              new WalletFunding(agent, agentPolicy, "requested by the streamed response", null))) {
+              new WalletFunding(
+                  payer, "requested by the streamed response", null, ledger, clock, pricing))) {
         return;
       }
     }
@@ -287,101 +282,6 @@ public final class Wallet implements Payer, AutoCloseable {
       throw new PaymentRefusedException(
           ErrorCode.NO_PAYABLE_OFFER,
           "no session rail of this wallet pays the stream's " + event.type() + " event");
-    }
-  }
-
-  /** The wallet's side of a {@link SessionRail} payment: caps, prices and ledger of one agent. */
-  private final class WalletFunding implements Funding {
-    private final String agent;
-    private final AgentPolicy agentPolicy;
-    private final String rationale;
-    private final Asset asset;
-
-    WalletFunding(String agent, AgentPolicy agentPolicy, String rationale, Asset asset) {
-      this.agent = agent;
-      this.agentPolicy = agentPolicy;
-      this.rationale = rationale;
-      this.asset = asset;
-    }
-
-    @Override
-    public String agent() {
-      return agent;
-    }
-
-    @Override
-    public String fleet() {
-      return agentPolicy.fleet();
-    }
-
-    @Override
-    public String rationale() {
-      return rationale;
-    }
-
-    @Override
-    public LedgerStore ledger() {
-      return ledger;
-    }
-
-    @Override
-    public Instant now() {
-      return clock.instant();
-    }
-
-    @Override
-    public List<Limit> limits(Asset of, Instant at) {
-      String assetKey = of.key();
-      List<Limit> limits =
-          new ArrayList<>(agentPolicy.policy().limits(Limit.Scope.agent(agent), at, assetKey));
-      if (agentPolicy.fleet() != null) {
-        limits.addAll(
-            fleets
-                .get(agentPolicy.fleet())
-                .limits(Limit.Scope.fleet(agentPolicy.fleet()), at, assetKey));
-      }
-      return limits;
-    }
-
-    @Override
-    public OptionalLong maxLockableUsdMicros() {
-      OptionalLong own = agentPolicy.policy().maxLockableUsdMicros();
-      OptionalLong fleet =
-          agentPolicy.fleet() == null
-              ? OptionalLong.empty()
-              : fleets.get(agentPolicy.fleet()).maxLockableUsdMicros();
-      if (own.isPresent() && fleet.isPresent()) {
-        return OptionalLong.of(Math.min(own.getAsLong(), fleet.getAsLong()));
-      }
-      return own.isPresent() ? own : fleet;
-    }
-
-    @Override
-    public long usdMicros(Money amount) {
-      Pricing.Price price = pricing.price(amount);
-      if (!price.known()) {
-        throw new PaymentRefusedException(
-            ErrorCode.NO_PAYABLE_OFFER,
-            price.unpriced() != null ? price.unpriced() : price.invalid());
-      }
-      return price.usdMicros();
-    }
-
-    @Override
-    public void check(PaymentContext context, Challenge challenge, Money amount) {
-      Spend spend = Selection.spend(context.host(), challenge, amount, usdMicros(amount));
-      Instant at = clock.instant();
-      for (Selection.Scoped s : scoped(agent, agentPolicy)) {
-        Optional<PaymentDeniedException> denial = s.policy().check(spend, s.label(), at);
-        if (denial.isPresent()) {
-          throw denial.get();
-        }
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "WalletFunding[agent=" + agent + (asset == null ? "" : ", asset=" + asset) + "]";
     }
   }
 
@@ -395,8 +295,8 @@ public final class Wallet implements Payer, AutoCloseable {
   public List<OfferPreview> preview(PaymentContext context, List<Challenge> offers) {
     Objects.requireNonNull(context, "context");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
-    List<Selection.Scoped> scoped = scoped(agent, agentPolicy);
+    PayingAgent payer = policies.of(agent);
+    List<Selection.Scoped> scoped = payer.scoped();
     Instant now = clock.instant();
     Selection selection =
         Selection.evaluate(
@@ -404,9 +304,9 @@ public final class Wallet implements Payer, AutoCloseable {
     Map<Selection.Option, String> capDenials = new java.util.IdentityHashMap<>();
     Selection.Option chosen = null;
     for (Selection.Option option : selection.allowed()) {
-      PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, "preview", now);
+      PaymentRecord draft = draft(context, payer, option, "preview", now);
       String denial = null;
-      for (Limit limit : limits(agent, agentPolicy, option, now)) {
+      for (Limit limit : payer.limits(option.amount.asset().key(), now)) {
         Optional<PaymentDeniedException> denied =
             limit.check(ledger.usage(limit.scope(), limit.since(), limit.assetKey()), draft);
         if (denied.isPresent()) {
@@ -453,49 +353,8 @@ public final class Wallet implements Payer, AutoCloseable {
     return previews;
   }
 
-  private AgentPolicy policyOf(String agent) {
-    AgentPolicy policy = agents.get(agent);
-    if (policy == null) {
-      policy = defaultAgent;
-    }
-    if (policy == null) {
-      throw new ConfigurationException(
-          ErrorCode.INVALID_CONFIGURATION,
-          "no policy for agent '"
-              + agent
-              + "': register it with Wallet.Builder.agent(...) or set a default agent policy");
-    }
-    return policy;
-  }
-
-  private List<Selection.Scoped> scoped(String agent, AgentPolicy agentPolicy) {
-    List<Selection.Scoped> scoped = new ArrayList<>(2);
-    scoped.add(new Selection.Scoped(Limit.Scope.agent(agent).label(), agentPolicy.policy()));
-    if (agentPolicy.fleet() != null) {
-      scoped.add(
-          new Selection.Scoped(
-              Limit.Scope.fleet(agentPolicy.fleet()).label(), fleets.get(agentPolicy.fleet())));
-    }
-    return scoped;
-  }
-
-  private List<Limit> limits(
-      String agent, AgentPolicy agentPolicy, Selection.Option option, Instant at) {
-    String assetKey = option.amount.asset().key();
-    List<Limit> limits =
-        new ArrayList<>(agentPolicy.policy().limits(Limit.Scope.agent(agent), at, assetKey));
-    if (agentPolicy.fleet() != null) {
-      limits.addAll(
-          fleets
-              .get(agentPolicy.fleet())
-              .limits(Limit.Scope.fleet(agentPolicy.fleet()), at, assetKey));
-    }
-    return limits;
-  }
-
   private void approve(
-      String agent,
-      AgentPolicy agentPolicy,
+      PayingAgent payer,
       List<Selection.Scoped> scoped,
       Selection.Option option,
       PaymentContext context) {
@@ -513,8 +372,8 @@ public final class Wallet implements Payer, AutoCloseable {
     }
     ApprovalRequest request =
         new ApprovalRequest(
-            agent,
-            agentPolicy.fleet(),
+            payer.agent(),
+            payer.fleet(),
             context.safeUrl(),
             option.challenge.realm(),
             option.challenge.method(),
@@ -529,7 +388,7 @@ public final class Wallet implements Payer, AutoCloseable {
     String refusal = askApproval(request, timeout);
     if (refusal != null) {
       BigDecimal usd = Usd.toDecimal(option.usdMicros);
-      log.debug("agent {}: {} {} for {}", agent, rule, refusal, option.label());
+      log.debug("agent {}: {} {} for {}", payer.agent(), rule, refusal, option.label());
       throw new PaymentDeniedException(
           ErrorCode.APPROVAL_DENIED,
           rule,
@@ -571,8 +430,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
   private PaymentRecord draft(
       PaymentContext context,
-      String agent,
-      String fleet,
+      PayingAgent payer,
       Selection.Option option,
       String rationale,
       Instant at) {
@@ -580,8 +438,8 @@ public final class Wallet implements Payer, AutoCloseable {
     Asset asset = option.amount.asset();
     return new PaymentRecord(
         UUID.randomUUID().toString(),
-        agent,
-        fleet,
+        payer.agent(),
+        payer.fleet(),
         at,
         at,
         context.safeUrl(),
@@ -652,17 +510,14 @@ public final class Wallet implements Payer, AutoCloseable {
     return WalletAuthorization.transition(ledger, clock, record, state, null, null, detail);
   }
 
-  private void notifyThresholds(Reserved reserved, AgentPolicy agentPolicy) {
+  private void notifyThresholds(Reserved reserved, PayingAgent payer) {
     if (listeners.isEmpty()) {
       return;
     }
     PaymentRecord record = reserved.record();
     for (Reserved.LimitUsage usage : reserved.usages()) {
       Limit limit = usage.limit();
-      Policy policy =
-          limit.scope().kind() == Limit.Scope.Kind.AGENT
-              ? agentPolicy.policy()
-              : fleets.get(limit.scope().name());
+      Policy policy = payer.policyOf(limit.scope()).orElse(null);
       if (policy == null || policy.alertFractions().isEmpty()) {
         continue;
       }
@@ -817,20 +672,14 @@ public final class Wallet implements Payer, AutoCloseable {
    * @throws ConfigurationException when the agent has no policy
    */
   public Budget budget(String agent) {
-    AgentPolicy agentPolicy = policyOf(Objects.requireNonNull(agent, "agent"));
+    PayingAgent payer = policies.of(Objects.requireNonNull(agent, "agent"));
     Instant now = clock.instant();
     List<Budget.Line> lines = new ArrayList<>();
-    Instant expires = agentPolicy.policy().expiresAt().orElse(null);
-    lines.addAll(lines(Limit.Scope.agent(agent), agentPolicy.policy(), now));
-    if (agentPolicy.fleet() != null) {
-      Policy fleet = fleets.get(agentPolicy.fleet());
-      lines.addAll(lines(Limit.Scope.fleet(agentPolicy.fleet()), fleet, now));
-      Instant fleetExpires = fleet.expiresAt().orElse(null);
-      if (fleetExpires != null && (expires == null || fleetExpires.isBefore(expires))) {
-        expires = fleetExpires;
-      }
+    lines.addAll(lines(Limit.Scope.agent(agent), payer.policy(), now));
+    if (payer.fleet() != null) {
+      lines.addAll(lines(Limit.Scope.fleet(payer.fleet()), payer.fleetPolicy(), now));
     }
-    return new Budget(agent, agentPolicy.fleet(), now, expires, lines);
+    return new Budget(agent, payer.fleet(), now, payer.expiresAt(), lines);
   }
 
   private List<Budget.Line> lines(Limit.Scope scope, Policy policy, Instant now) {
@@ -932,9 +781,9 @@ public final class Wallet implements Payer, AutoCloseable {
     return "Wallet[rails="
         + rails.stream().map(Rail::method).toList()
         + ", agents="
-        + agents.keySet()
+        + policies.agentNames()
         + ", fleets="
-        + fleets.keySet()
+        + policies.fleetNames()
         + "]";
   }
 
