@@ -4,6 +4,8 @@ import dev.mpp.client.ConfigurationException;
 import dev.mpp.client.ErrorCode;
 import dev.mpp.wallet.policy.AgentPolicy;
 import dev.mpp.wallet.policy.Policy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,11 +18,56 @@ final class Policies {
   private final Map<String, AgentPolicy> agents;
   private final AgentPolicy defaultAgent;
 
-  /** The maps are copied; every fleet an agent names must be among {@code fleets}. */
-  Policies(Map<String, Policy> fleets, Map<String, AgentPolicy> agents, AgentPolicy defaultAgent) {
+  /**
+   * Checks and copies the registrations.
+   *
+   * @param canApprove whether the wallet has an approval callback
+   * @throws ConfigurationException when there is no agent policy at all, an agent names an
+   *     unregistered fleet, or a policy asks for approval that no callback can give
+   */
+  Policies(
+      Map<String, Policy> fleets,
+      Map<String, AgentPolicy> agents,
+      AgentPolicy defaultAgent,
+      boolean canApprove) {
+    if (agents.isEmpty() && defaultAgent == null) {
+      throw invalid("a wallet needs at least one agent policy or a default agent policy");
+    }
+    List<Map.Entry<String, AgentPolicy>> all = new ArrayList<>(agents.entrySet());
+    if (defaultAgent != null) {
+      all.add(Map.entry("(default agent)", defaultAgent));
+    }
+    for (Map.Entry<String, AgentPolicy> entry : all) {
+      String fleet = entry.getValue().fleet();
+      if (fleet != null && !fleets.containsKey(fleet)) {
+        throw invalid(
+            "agent '" + entry.getKey() + "' names fleet '" + fleet + "', which is not registered");
+      }
+    }
+    if (!canApprove) {
+      List<String> asking = new ArrayList<>();
+      fleets.forEach((name, p) -> addIfAsking(asking, "fleet '" + name + "'", p));
+      all.forEach(e -> addIfAsking(asking, "agent '" + e.getKey() + "'", e.getValue().policy()));
+      if (!asking.isEmpty()) {
+        throw invalid(
+            "the policy of "
+                + asking.get(0)
+                + " asks for approval, but no approval callback is configured");
+      }
+    }
     this.fleets = Map.copyOf(fleets);
     this.agents = Map.copyOf(agents);
     this.defaultAgent = defaultAgent;
+  }
+
+  private static void addIfAsking(List<String> asking, String who, Policy policy) {
+    if (policy.approvalAboveUsdMicros().isPresent()) {
+      asking.add(who);
+    }
+  }
+
+  private static ConfigurationException invalid(String message) {
+    return new ConfigurationException(ErrorCode.INVALID_CONFIGURATION, message);
   }
 
   /**
@@ -34,8 +81,7 @@ final class Policies {
       registered = defaultAgent;
     }
     if (registered == null) {
-      throw new ConfigurationException(
-          ErrorCode.INVALID_CONFIGURATION,
+      throw invalid(
           "no policy for agent '"
               + agent
               + "': register it with Wallet.Builder.agent(...) or set a default agent policy");

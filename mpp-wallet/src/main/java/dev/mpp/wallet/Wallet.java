@@ -7,36 +7,27 @@ import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentDeniedException;
-import dev.mpp.client.PaymentFailedException;
-import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
-import dev.mpp.client.wire.Credential;
 import dev.mpp.wallet.ledger.LedgerExport;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.ledger.LedgerStore;
-import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.Reserved;
-import dev.mpp.wallet.ledger.Usage;
 import dev.mpp.wallet.policy.AgentPolicy;
-import dev.mpp.wallet.policy.Cap;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.PolicySet;
 import dev.mpp.wallet.price.PriceSource;
 import dev.mpp.wallet.price.Prices;
+import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Rail;
-import dev.mpp.wallet.rail.RailPayment;
 import dev.mpp.wallet.rail.SessionRail;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,14 +41,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,21 +82,23 @@ public final class Wallet implements Payer, AutoCloseable {
   private final Clock clock;
   private final Policies policies;
   private final List<String> preferences;
-  private final List<SpendListener> listeners;
-  private final ApprovalCallback approvals;
-  private final ExecutorService approvalExecutor;
+  private final ApprovalGate approvals;
+  private final ThresholdAlerts alerts;
+  private final BudgetReport budgets;
+  private final RailCharge charges;
   private final AcceptPayment acceptPayment;
 
-  private Wallet(Builder b) {
+  private Wallet(Builder b, Policies policies) {
     this.ledger = b.ledger;
     this.rails = List.copyOf(b.rails);
-    this.pricing = new Pricing(b.prices);
-    this.clock = b.clock;
-    this.policies = new Policies(b.fleets, b.agents, b.defaultAgent);
+    this.pricing = new Pricing(b.prices == null ? Prices.defaults() : b.prices);
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.policies = policies;
     this.preferences = List.copyOf(b.preferences);
-    this.listeners = List.copyOf(b.listeners);
-    this.approvals = b.approvals;
-    this.approvalExecutor = b.approvals == null ? null : newApprovalExecutor();
+    this.approvals = new ApprovalGate(b.approvals);
+    this.alerts = new ThresholdAlerts(b.listeners);
+    this.budgets = new BudgetReport(b.ledger);
+    this.charges = new RailCharge(b.ledger, clock);
     this.acceptPayment = buildAcceptPayment(rails, preferences);
   }
 
@@ -152,79 +137,56 @@ public final class Wallet implements Payer, AutoCloseable {
     String agent = context.agent();
     PayingAgent payer = policies.of(agent);
     List<Selection.Scoped> scoped = payer.scoped();
-    Selection selection =
-        Selection.evaluate(
-            offers,
-            new Selection.Inputs(
-                rails, pricing, preferences, context.host(), clock.instant(), scoped));
+    Selection selection = select(offers, context, scoped, clock.instant());
     if (selection.allowed().isEmpty()) {
       String why = selection.failure(List.of());
       log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
       List<Selection.Option> denied = selection.denied();
       if (!denied.isEmpty()) {
-        throw explained(denied.get(0).denial, why);
+        throw Selection.explained(denied.get(0).denial, why);
       }
       throw new PaymentRefusedException(ErrorCode.NO_PAYABLE_OFFER, "no payable offer: " + why);
     }
     List<Selection.Option> skipped = new ArrayList<>();
     PaymentDeniedException firstDenial = null;
     for (Selection.Option option : selection.allowed()) {
-      approve(payer, scoped, option, context);
+      approvals.check(payer, option, context);
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped) {
         // Approval may have taken a while: the budget may have expired meanwhile.
         Optional<PaymentDeniedException> late = s.policy().check(option.spend, s.label(), at);
         if (late.isPresent()) {
-          throw explained(late.get(), selection.failure(skipped));
+          throw Selection.explained(late.get(), selection.failure(skipped));
         }
       }
       String rationale = selection.rationale(option, skipped);
-      if (option.rail instanceof SessionRail session) {
-        try {
-          PaymentAuthorization authorization =
-              session.authorize(
-                  option.challenge,
-                  context,
-                  new WalletFunding(
-                      payer, rationale, option.amount.asset(), ledger, clock, pricing));
-          log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
-          return authorization;
-        } catch (PaymentDeniedException d) {
-          option.reason = "denied by " + d.rule();
-          skipped.add(option);
-          if (firstDenial == null) {
-            firstDenial = d;
-          }
-          continue;
-        }
-      }
-      PaymentRecord draft = draft(context, payer, option, rationale, at);
-      List<Limit> limits = payer.limits(option.amount.asset().key(), at);
       Reserved reserved;
       try {
-        reserved = ledger.reserve(draft, limits);
+        if (option.rail instanceof SessionRail session) {
+          Funding funding = funding(payer, rationale, option.amount.asset());
+          PaymentAuthorization authorization =
+              session.authorize(option.challenge, context, funding);
+          log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
+          return authorization;
+        }
+        PaymentRecord draft = RailCharge.draft(context, payer, option, rationale, at);
+        reserved = charges.reserve(draft, payer.limits(option.amount.asset().key(), at));
       } catch (PaymentDeniedException d) {
+        // A cap (the ledger's or the session rail's) refused it: the next offer may fit.
         option.reason = "denied by " + d.rule();
         skipped.add(option);
         if (firstDenial == null) {
           firstDenial = d;
         }
         continue;
-      } catch (MppException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new PaymentFailedException(
-            ErrorCode.LEDGER_FAILURE,
-            "ledger could not reserve the payment: " + e.getClass().getSimpleName(),
-            e);
       }
       log.debug("agent {} pays {}: {}", agent, context.origin(), rationale);
-      notifyThresholds(reserved, payer);
-      return pay(option, context, reserved.record());
+      alerts.reserved(reserved, payer);
+      return charges.pay(option, context, reserved.record());
     }
     String why = selection.failure(skipped);
     log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
-    throw explained(firstDenial, why);
+    throw Selection.explained(firstDenial, why);
   }
 
   /**
@@ -271,10 +233,7 @@ public final class Wallet implements Payer, AutoCloseable {
     for (Rail rail : rails) {
       if (rail instanceof SessionRail session
           && session.payInStream(
-              context,
-              event,
-              new WalletFunding(
-                  payer, "requested by the streamed response", null, ledger, clock, pricing))) {
+              context, event, funding(payer, "requested by the streamed response", null))) {
         return;
       }
     }
@@ -296,312 +255,19 @@ public final class Wallet implements Payer, AutoCloseable {
     Objects.requireNonNull(context, "context");
     String agent = context.agent();
     PayingAgent payer = policies.of(agent);
-    List<Selection.Scoped> scoped = payer.scoped();
     Instant now = clock.instant();
-    Selection selection =
-        Selection.evaluate(
-            offers, new Selection.Inputs(rails, pricing, preferences, context.host(), now, scoped));
-    Map<Selection.Option, String> capDenials = new java.util.IdentityHashMap<>();
-    Selection.Option chosen = null;
-    for (Selection.Option option : selection.allowed()) {
-      PaymentRecord draft = draft(context, payer, option, "preview", now);
-      String denial = null;
-      for (Limit limit : payer.limits(option.amount.asset().key(), now)) {
-        Optional<PaymentDeniedException> denied =
-            limit.check(ledger.usage(limit.scope(), limit.since(), limit.assetKey()), draft);
-        if (denied.isPresent()) {
-          denial = denied.get().getMessage();
-          break;
-        }
-      }
-      if (denial == null) {
-        chosen = option;
-        break;
-      }
-      capDenials.put(option, denial);
-    }
-    List<OfferPreview> previews = new ArrayList<>();
-    for (Selection.Option option : selection.options()) {
-      OfferPreview.Status status =
-          switch (option.verdict) {
-            case ALLOWED ->
-                capDenials.containsKey(option)
-                    ? OfferPreview.Status.DENIED
-                    : OfferPreview.Status.PAYABLE;
-            case UNSUPPORTED -> OfferPreview.Status.UNSUPPORTED;
-            case UNPRICED -> OfferPreview.Status.UNPRICED;
-            case INVALID -> OfferPreview.Status.INVALID;
-            case DENIED -> OfferPreview.Status.DENIED;
-          };
-      String reason =
-          status == OfferPreview.Status.PAYABLE
-              ? null
-              : capDenials.containsKey(option) ? capDenials.get(option) : option.reason;
-      boolean priced = option.amount != null && status != OfferPreview.Status.UNPRICED;
-      previews.add(
-          new OfferPreview(
-              option.challenge,
-              option.rail == null ? null : option.rail.method(),
-              status,
-              reason,
-              option.amount,
-              option.fee,
-              priced ? option.usdMicros : null,
-              priced ? option.feeUsdMicros : null,
-              option == chosen));
-    }
-    return previews;
+    Selection selection = select(offers, context, payer.scoped(), now);
+    return OfferPreviews.of(selection, payer, context, ledger, now);
   }
 
-  private void approve(
-      PayingAgent payer,
-      List<Selection.Scoped> scoped,
-      Selection.Option option,
-      PaymentContext context) {
-    String rule = null;
-    Duration timeout = null;
-    for (Selection.Scoped s : scoped) {
-      if (s.policy().requiresApproval(option.usdMicros)) {
-        rule = rule == null ? s.label() + "/approval" : rule;
-        Duration t = s.policy().approvalTimeout();
-        timeout = timeout == null || t.compareTo(timeout) < 0 ? t : timeout;
-      }
-    }
-    if (rule == null) {
-      return;
-    }
-    ApprovalRequest request =
-        new ApprovalRequest(
-            payer.agent(),
-            payer.fleet(),
-            context.safeUrl(),
-            option.challenge.realm(),
-            option.challenge.method(),
-            option.challenge.intent(),
-            option.challenge.id(),
-            option.spend.recipient(),
-            option.challenge.description().orElse(null),
-            option.amount,
-            option.usdMicros,
-            option.feeUsdMicros,
-            rule);
-    String refusal = askApproval(request, timeout);
-    if (refusal != null) {
-      BigDecimal usd = Usd.toDecimal(option.usdMicros);
-      log.debug("agent {}: {} {} for {}", payer.agent(), rule, refusal, option.label());
-      throw new PaymentDeniedException(
-          ErrorCode.APPROVAL_DENIED,
-          rule,
-          usd,
-          null,
-          null,
-          "usd",
-          rule + ": " + Usd.format(option.usdMicros) + " usd payment " + refusal);
-    }
+  private Selection select(
+      List<Challenge> offers, PaymentContext context, List<Selection.Scoped> scoped, Instant now) {
+    return Selection.evaluate(
+        offers, new Selection.Inputs(rails, pricing, preferences, context.host(), now, scoped));
   }
 
-  /** Runs the callback with a timeout; returns null when approved, else why not. */
-  private String askApproval(ApprovalRequest request, Duration timeout) {
-    if (approvals == null) {
-      return "needs approval but no approval callback is configured";
-    }
-    Future<Boolean> answer;
-    try {
-      answer = approvalExecutor.submit(() -> approvals.approve(request));
-    } catch (RuntimeException e) {
-      return "could not ask for approval (" + e.getClass().getSimpleName() + ")";
-    }
-    try {
-      return Boolean.TRUE.equals(answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS))
-          ? null
-          : "was not approved";
-    } catch (TimeoutException e) {
-      answer.cancel(true);
-      return "got no approval within " + timeout.toMillis() + " ms";
-    } catch (InterruptedException e) {
-      answer.cancel(true);
-      Thread.currentThread().interrupt();
-      return "was interrupted while waiting for approval";
-    } catch (ExecutionException e) {
-      log.warn("approval callback failed: {}", e.getCause().getClass().getName());
-      return "was not approved (callback failed: " + e.getCause().getClass().getSimpleName() + ")";
-    }
-  }
-
-  private PaymentRecord draft(
-      PaymentContext context,
-      PayingAgent payer,
-      Selection.Option option,
-      String rationale,
-      Instant at) {
-    Challenge challenge = option.challenge;
-    Asset asset = option.amount.asset();
-    return new PaymentRecord(
-        UUID.randomUUID().toString(),
-        payer.agent(),
-        payer.fleet(),
-        at,
-        at,
-        context.safeUrl(),
-        context.origin(),
-        challenge.realm(),
-        challenge.method(),
-        challenge.intent(),
-        challenge.id(),
-        option.amount.units(),
-        asset.currency(),
-        asset.chainId(),
-        asset.decimals(),
-        option.usdMicros,
-        option.feeUsdMicros,
-        PaymentState.HELD,
-        null,
-        null,
-        rationale,
-        null);
-  }
-
-  private PaymentAuthorization pay(
-      Selection.Option option, PaymentContext context, PaymentRecord record) {
-    Rail rail = option.rail;
-    RailPayment payment;
-    try {
-      payment = rail.pay(option.challenge, context);
-    } catch (PaymentOutcomeUnknownException e) {
-      PaymentRecord unknown = move(record, PaymentState.UNKNOWN, "rail: " + e.getMessage());
-      throw new PaymentOutcomeUnknownException(e.getMessage(), unknown, e);
-    } catch (MppException e) {
-      move(record, PaymentState.RELEASED, "rail failed: " + e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      move(record, PaymentState.RELEASED, "rail failed: " + e.getClass().getSimpleName());
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED,
-          "rail " + rail.method() + " failed: " + e.getClass().getSimpleName(),
-          e);
-    } catch (Error e) {
-      // Where a push-style rail stopped is unknowable: keep the amount counted.
-      move(record, PaymentState.UNKNOWN, "rail raised " + e.getClass().getSimpleName());
-      throw e;
-    }
-    if (payment == null) {
-      move(record, PaymentState.RELEASED, "rail returned no payment");
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED, "rail " + rail.method() + " returned no payment");
-    }
-    String header;
-    try {
-      header = Credential.of(option.challenge, payment.payload(), payment.source()).toHeaderValue();
-    } catch (RuntimeException e) {
-      String reason = "credential could not be encoded: " + e.getClass().getSimpleName();
-      if (payment.reference() != null) {
-        // The rail already pushed a transaction: money may have moved without a credential.
-        PaymentRecord unknown = move(record, PaymentState.UNKNOWN, reason);
-        throw new PaymentOutcomeUnknownException(reason, unknown, e);
-      }
-      move(record, PaymentState.RELEASED, reason);
-      throw new PaymentFailedException(ErrorCode.RAIL_FAILED, reason, e);
-    }
-    return new WalletAuthorization(
-        option.challenge, header, payment.reference(), payment.settled(), record, ledger, clock);
-  }
-
-  private PaymentRecord move(PaymentRecord record, PaymentState state, String detail) {
-    return WalletAuthorization.transition(ledger, clock, record, state, null, null, detail);
-  }
-
-  private void notifyThresholds(Reserved reserved, PayingAgent payer) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    PaymentRecord record = reserved.record();
-    for (Reserved.LimitUsage usage : reserved.usages()) {
-      Limit limit = usage.limit();
-      Policy policy = payer.policyOf(limit.scope()).orElse(null);
-      if (policy == null || policy.alertFractions().isEmpty()) {
-        continue;
-      }
-      Usage before = usage.before();
-      Usage after = limit.after(before, record);
-      if (limit.maxUsdMicros() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            BigInteger.valueOf(before.usdMicros()),
-            BigInteger.valueOf(after.usdMicros()),
-            BigInteger.valueOf(limit.maxUsdMicros()),
-            6,
-            "usd");
-      }
-      if (limit.maxCount() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            BigInteger.valueOf(before.count()),
-            BigInteger.valueOf(after.count()),
-            BigInteger.valueOf(limit.maxCount()),
-            0,
-            "payments");
-      }
-      if (limit.maxUnits() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            before.units(),
-            after.units(),
-            limit.maxUnits(),
-            record.decimals(),
-            limit.assetKey());
-      }
-    }
-  }
-
-  private void crossings(
-      Limit limit,
-      Policy policy,
-      PaymentRecord record,
-      BigInteger before,
-      BigInteger after,
-      BigInteger cap,
-      int scale,
-      String unit) {
-    BigDecimal from = new BigDecimal(before);
-    BigDecimal to = new BigDecimal(after);
-    for (BigDecimal fraction : policy.alertFractions()) {
-      BigDecimal threshold = fraction.multiply(new BigDecimal(cap));
-      if (from.compareTo(threshold) < 0 && threshold.compareTo(to) <= 0) {
-        ThresholdCrossing crossing =
-            new ThresholdCrossing(
-                limit.scope(),
-                limit.rule(),
-                fraction,
-                new BigDecimal(after, scale),
-                new BigDecimal(cap, scale),
-                unit,
-                record);
-        for (SpendListener listener : listeners) {
-          try {
-            listener.thresholdCrossed(crossing);
-          } catch (RuntimeException e) {
-            log.warn("spend listener failed: {}", e.getClass().getName());
-          }
-        }
-      }
-    }
-  }
-
-  private static PaymentDeniedException explained(PaymentDeniedException denial, String why) {
-    return new PaymentDeniedException(
-        denial.code(),
-        denial.rule(),
-        denial.amount().orElse(null),
-        denial.limit().orElse(null),
-        denial.remaining().orElse(null),
-        denial.unit(),
-        denial.getMessage() + " [offers: " + why + "]");
+  private Funding funding(PayingAgent payer, String rationale, Asset asset) {
+    return new WalletFunding(payer, rationale, asset, ledger, clock, pricing);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -672,107 +338,13 @@ public final class Wallet implements Payer, AutoCloseable {
    * @throws ConfigurationException when the agent has no policy
    */
   public Budget budget(String agent) {
-    PayingAgent payer = policies.of(Objects.requireNonNull(agent, "agent"));
-    Instant now = clock.instant();
-    List<Budget.Line> lines = new ArrayList<>();
-    lines.addAll(lines(Limit.Scope.agent(agent), payer.policy(), now));
-    if (payer.fleet() != null) {
-      lines.addAll(lines(Limit.Scope.fleet(payer.fleet()), payer.fleetPolicy(), now));
-    }
-    return new Budget(agent, payer.fleet(), now, payer.expiresAt(), lines);
-  }
-
-  private List<Budget.Line> lines(Limit.Scope scope, Policy policy, Instant now) {
-    List<Budget.Line> lines = new ArrayList<>();
-    for (Cap cap : policy.caps()) {
-      for (Limit limit : cap.limits(scope, now)) {
-        Usage counted = ledger.usage(scope, limit.since(), limit.assetKey());
-        Usage held = sum(limit, scope, PaymentState.HELD);
-        Usage unknown = sum(limit, scope, PaymentState.UNKNOWN);
-        lines.add(line(limit, counted, held, unknown));
-      }
-    }
-    return lines;
-  }
-
-  private Usage sum(Limit limit, Limit.Scope scope, PaymentState state) {
-    LedgerQuery query =
-        new LedgerQuery(
-            scope.kind() == Limit.Scope.Kind.AGENT ? scope.name() : null,
-            scope.kind() == Limit.Scope.Kind.FLEET ? scope.name() : null,
-            limit.since(),
-            null,
-            state,
-            0);
-    Usage total = Usage.NONE;
-    for (PaymentRecord record : ledger.query(query)) {
-      if (limit.counts(record)) {
-        total = limit.after(total, record);
-      }
-    }
-    return total;
-  }
-
-  private static Budget.Line line(Limit limit, Usage counted, Usage held, Usage unknown) {
-    if (limit.maxUsdMicros() != null) {
-      return line(
-          limit,
-          "usd",
-          6,
-          BigInteger.valueOf(limit.maxUsdMicros()),
-          BigInteger.valueOf(counted.usdMicros()),
-          BigInteger.valueOf(held.usdMicros()),
-          BigInteger.valueOf(unknown.usdMicros()));
-    }
-    if (limit.maxCount() != null) {
-      return line(
-          limit,
-          "payments",
-          0,
-          BigInteger.valueOf(limit.maxCount()),
-          BigInteger.valueOf(counted.count()),
-          BigInteger.valueOf(held.count()),
-          BigInteger.valueOf(unknown.count()));
-    }
-    // Units caps are shown in base units: the asset's decimals are not known without a payment.
-    return line(
-        limit,
-        limit.assetKey(),
-        0,
-        limit.maxUnits(),
-        counted.units(),
-        held.units(),
-        unknown.units());
-  }
-
-  private static Budget.Line line(
-      Limit limit,
-      String unit,
-      int scale,
-      BigInteger cap,
-      BigInteger counted,
-      BigInteger held,
-      BigInteger unknown) {
-    BigInteger paid = counted.subtract(held).subtract(unknown).max(BigInteger.ZERO);
-    BigInteger remaining = cap.subtract(counted).max(BigInteger.ZERO);
-    return new Budget.Line(
-        limit.scope(),
-        limit.rule(),
-        limit.since(),
-        unit,
-        new BigDecimal(cap, scale),
-        new BigDecimal(paid, scale),
-        new BigDecimal(held, scale),
-        new BigDecimal(unknown, scale),
-        new BigDecimal(remaining, scale));
+    return budgets.of(policies.of(Objects.requireNonNull(agent, "agent")), clock.instant());
   }
 
   /** Stops the approval threads and closes the ledger store. */
   @Override
   public void close() {
-    if (approvalExecutor != null) {
-      approvalExecutor.shutdownNow();
-    }
+    approvals.close();
     ledger.close();
   }
 
@@ -787,22 +359,16 @@ public final class Wallet implements Payer, AutoCloseable {
         + "]";
   }
 
-  private static ExecutorService newApprovalExecutor() {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        task -> {
-          Thread thread = new Thread(task, "mpp-approval-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-  }
-
-  /** Configures a {@link Wallet}. A ledger store, at least one rail and one policy are required. */
+  /**
+   * Configures a {@link Wallet}. A ledger store, at least one rail and one policy are required.
+   * Setters of one value ({@code ledger}, {@code prices}, {@code clock}, {@code defaultAgent},
+   * {@code approvals}) throw {@link IllegalStateException} when called twice; the others add.
+   */
   public static final class Builder {
     private LedgerStore ledger;
     private final List<Rail> rails = new ArrayList<>();
-    private PriceSource prices = Prices.defaults();
-    private Clock clock = Clock.systemUTC();
+    private PriceSource prices;
+    private Clock clock;
     private final Map<String, Policy> fleets = new LinkedHashMap<>();
     private final Map<String, AgentPolicy> agents = new LinkedHashMap<>();
     private AgentPolicy defaultAgent;
@@ -814,7 +380,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Where payments are reserved and recorded (required; the wallet closes it). */
     public Builder ledger(LedgerStore ledger) {
-      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      this.ledger = once(this.ledger, ledger, "ledger");
       return this;
     }
 
@@ -833,13 +399,13 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Where USD prices come from (default {@link Prices#defaults()}). */
     public Builder prices(PriceSource prices) {
-      this.prices = Objects.requireNonNull(prices, "prices");
+      this.prices = once(this.prices, prices, "prices");
       return this;
     }
 
     /** The clock for rolling windows, expiries and record times (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = once(this.clock, clock, "clock");
       return this;
     }
 
@@ -869,15 +435,22 @@ public final class Wallet implements Payer, AutoCloseable {
      * @param fleet the fleet such agents belong to, or null
      */
     public Builder defaultAgent(String fleet, Policy policy) {
-      this.defaultAgent = new AgentPolicy(fleet == null ? null : name(fleet, "fleet"), policy);
+      AgentPolicy agent = new AgentPolicy(fleet == null ? null : name(fleet, "fleet"), policy);
+      this.defaultAgent = once(this.defaultAgent, agent, "defaultAgent");
       return this;
     }
 
-    /** Registers every fleet, agent and the default agent policy of {@code set}. */
+    /**
+     * Registers every fleet, agent and the default agent policy of {@code set}.
+     *
+     * @throws IllegalStateException when {@code set} has a default agent policy and one was already
+     *     set
+     */
     public Builder policies(PolicySet set) {
       set.fleets().forEach(this::fleet);
       set.agents().forEach((name, agent) -> agents.put(name(name, "agent"), agent));
-      set.defaultAgentPolicy().ifPresent(agent -> this.defaultAgent = agent);
+      set.defaultAgentPolicy()
+          .ifPresent(agent -> this.defaultAgent = once(this.defaultAgent, agent, "defaultAgent"));
       return this;
     }
 
@@ -900,7 +473,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Asked before payments above a policy's approval threshold. */
     public Builder approvals(ApprovalCallback callback) {
-      this.approvals = Objects.requireNonNull(callback, "callback");
+      this.approvals = once(this.approvals, callback, "approvals");
       return this;
     }
 
@@ -917,42 +490,17 @@ public final class Wallet implements Payer, AutoCloseable {
       if (rails.isEmpty()) {
         throw invalid("a wallet needs at least one rail");
       }
-      if (agents.isEmpty() && defaultAgent == null) {
-        throw invalid("a wallet needs at least one agent policy or a default agent policy");
-      }
-      List<Map.Entry<String, AgentPolicy>> all = new ArrayList<>(agents.entrySet());
-      if (defaultAgent != null) {
-        all.add(Map.entry("(default agent)", defaultAgent));
-      }
-      for (Map.Entry<String, AgentPolicy> entry : all) {
-        String fleet = entry.getValue().fleet();
-        if (fleet != null && !fleets.containsKey(fleet)) {
-          throw invalid(
-              "agent '"
-                  + entry.getKey()
-                  + "' names fleet '"
-                  + fleet
-                  + "', which is not registered");
-        }
-      }
-      if (approvals == null) {
-        List<String> asking = new ArrayList<>();
-        fleets.forEach((name, p) -> addIfAsking(asking, "fleet '" + name + "'", p));
-        all.forEach(e -> addIfAsking(asking, "agent '" + e.getKey() + "'", e.getValue().policy()));
-        if (!asking.isEmpty()) {
-          throw invalid(
-              "the policy of "
-                  + asking.get(0)
-                  + " asks for approval, but no approval callback is configured");
-        }
-      }
-      return new Wallet(this);
+      Policies policies = new Policies(fleets, agents, defaultAgent, approvals != null);
+      return new Wallet(this, policies);
     }
 
-    private static void addIfAsking(List<String> asking, String who, Policy policy) {
-      if (policy.approvalAboveUsdMicros().isPresent()) {
-        asking.add(who);
+    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
+    private static <T> T once(T current, T value, String setter) {
+      Objects.requireNonNull(value, setter);
+      if (current != null) {
+        throw new IllegalStateException(setter + " was already set");
       }
+      return value;
     }
 
     private static String name(String name, String what) {
