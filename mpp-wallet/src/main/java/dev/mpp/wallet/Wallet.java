@@ -447,10 +447,11 @@ public final class Wallet implements Payer, AutoCloseable {
      *     set
      */
     public Builder policies(PolicySet set) {
-      set.fleets().forEach(this::fleet);
-      set.agents().forEach((name, agent) -> agents.put(name(name, "agent"), agent));
+      // The one-shot check first, so that a refused set leaves the builder as it was.
       set.defaultAgentPolicy()
           .ifPresent(agent -> this.defaultAgent = once(this.defaultAgent, agent, "defaultAgent"));
+      set.fleets().forEach(this::fleet);
+      set.agents().forEach((name, agent) -> agents.put(name(name, "agent"), agent));
       return this;
     }
 

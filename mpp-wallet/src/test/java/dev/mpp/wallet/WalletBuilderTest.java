@@ -65,6 +65,24 @@ class WalletBuilderTest {
   }
 
   @Test
+  void aRefusedPolicySetRegistersNothing() {
+    PolicySet set =
+        new PolicySet(
+            Map.of("acme", Policy.unlimited()),
+            Map.of("bot", new AgentPolicy("acme", Policy.unlimited())),
+            new AgentPolicy(null, Policy.unlimited()));
+    Wallet.Builder builder =
+        Wallet.builder()
+            .ledger(new InMemoryLedgerStore())
+            .rail(Offers.usdRail())
+            .defaultAgent(null, Policy.unlimited());
+
+    assertThatThrownBy(() -> builder.policies(set)).isInstanceOf(IllegalStateException.class);
+
+    assertThat(builder.build().toString()).contains("agents=[]").contains("fleets=[]");
+  }
+
+  @Test
   void aNullDoesNotUseUpTheOneShot() {
     Wallet.Builder builder = Wallet.builder();
     assertThatThrownBy(() -> builder.ledger(null)).isInstanceOf(NullPointerException.class);
