@@ -85,6 +85,13 @@ final class WalletOptions {
   @Option(names = "--stripe-api-base", paramLabel = "URL", description = "Stripe API base URL.")
   URI stripeApiBase;
 
+  @Option(
+      names = "--card",
+      paramLabel = "FILE",
+      description =
+          "Card JSON for card/charge (network, last four, expiry, billing, token source).")
+  Path cardFile;
+
   @Option(names = "--max-per-payment", paramLabel = "AMOUNT", description = "e.g. 0.05usd")
   String maxPerPayment;
 
@@ -352,10 +359,13 @@ final class WalletOptions {
       }
       rails.add(stripe.build());
     }
+    if (cardFile != null) {
+      rails.add(CardFile.load(cardFile));
+    }
     if (rails.isEmpty()) {
       throw usage(
           "no payment key: set MPP_PRIVATE_KEY (or --keystore with MPP_KEYSTORE_PASSWORD),"
-              + " or MPP_STRIPE_SECRET_KEY with --stripe-payment-method");
+              + " MPP_STRIPE_SECRET_KEY with --stripe-payment-method, or --card FILE");
     }
     return rails;
   }

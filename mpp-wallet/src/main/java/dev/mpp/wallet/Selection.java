@@ -301,6 +301,18 @@ final class Selection {
     return capped(out);
   }
 
+  /** {@code denial} with {@code why} (see {@link #failure}) appended to its message. */
+  static PaymentDeniedException explained(PaymentDeniedException denial, String why) {
+    return new PaymentDeniedException(
+        denial.code(),
+        denial.rule(),
+        denial.amount().orElse(null),
+        denial.limit().orElse(null),
+        denial.remaining().orElse(null),
+        denial.unit(),
+        denial.getMessage() + " [offers: " + why + "]");
+  }
+
   /**
    * Why nothing can be paid, for the exception message when every option failed.
    *

@@ -7,38 +7,27 @@ import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentDeniedException;
-import dev.mpp.client.PaymentFailedException;
-import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
-import dev.mpp.client.wire.Credential;
 import dev.mpp.wallet.ledger.LedgerExport;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.ledger.LedgerStore;
-import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.Reserved;
-import dev.mpp.wallet.ledger.Usage;
 import dev.mpp.wallet.policy.AgentPolicy;
-import dev.mpp.wallet.policy.Cap;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.PolicySet;
-import dev.mpp.wallet.policy.Spend;
 import dev.mpp.wallet.price.PriceSource;
 import dev.mpp.wallet.price.Prices;
 import dev.mpp.wallet.rail.Funding;
 import dev.mpp.wallet.rail.Rail;
-import dev.mpp.wallet.rail.RailPayment;
 import dev.mpp.wallet.rail.SessionRail;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,16 +40,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,27 +80,25 @@ public final class Wallet implements Payer, AutoCloseable {
   private final List<Rail> rails;
   private final Pricing pricing;
   private final Clock clock;
-  private final Map<String, Policy> fleets;
-  private final Map<String, AgentPolicy> agents;
-  private final AgentPolicy defaultAgent;
+  private final Policies policies;
   private final List<String> preferences;
-  private final List<SpendListener> listeners;
-  private final ApprovalCallback approvals;
-  private final ExecutorService approvalExecutor;
+  private final ApprovalGate approvals;
+  private final ThresholdAlerts alerts;
+  private final BudgetReport budgets;
+  private final RailCharge charges;
   private final AcceptPayment acceptPayment;
 
-  private Wallet(Builder b) {
+  private Wallet(Builder b, Policies policies) {
     this.ledger = b.ledger;
     this.rails = List.copyOf(b.rails);
-    this.pricing = new Pricing(b.prices);
-    this.clock = b.clock;
-    this.fleets = Map.copyOf(b.fleets);
-    this.agents = Map.copyOf(b.agents);
-    this.defaultAgent = b.defaultAgent;
+    this.pricing = new Pricing(b.prices == null ? Prices.defaults() : b.prices);
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.policies = policies;
     this.preferences = List.copyOf(b.preferences);
-    this.listeners = List.copyOf(b.listeners);
-    this.approvals = b.approvals;
-    this.approvalExecutor = b.approvals == null ? null : newApprovalExecutor();
+    this.approvals = new ApprovalGate(b.approvals);
+    this.alerts = new ThresholdAlerts(b.listeners);
+    this.budgets = new BudgetReport(b.ledger);
+    this.charges = new RailCharge(b.ledger, clock);
     this.acceptPayment = buildAcceptPayment(rails, preferences);
   }
 
@@ -157,80 +135,58 @@ public final class Wallet implements Payer, AutoCloseable {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(offers, "offers");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
-    List<Selection.Scoped> scoped = scoped(agent, agentPolicy);
-    Selection selection =
-        Selection.evaluate(
-            offers,
-            new Selection.Inputs(
-                rails, pricing, preferences, context.host(), clock.instant(), scoped));
+    PayingAgent payer = policies.of(agent);
+    List<Selection.Scoped> scoped = payer.scoped();
+    Selection selection = select(offers, context, scoped, clock.instant());
     if (selection.allowed().isEmpty()) {
       String why = selection.failure(List.of());
       log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
       List<Selection.Option> denied = selection.denied();
       if (!denied.isEmpty()) {
-        throw explained(denied.get(0).denial, why);
+        throw Selection.explained(denied.get(0).denial, why);
       }
       throw new PaymentRefusedException(ErrorCode.NO_PAYABLE_OFFER, "no payable offer: " + why);
     }
     List<Selection.Option> skipped = new ArrayList<>();
     PaymentDeniedException firstDenial = null;
     for (Selection.Option option : selection.allowed()) {
-      approve(agent, agentPolicy, scoped, option, context);
+      approvals.check(payer, option, context);
       Instant at = clock.instant();
       for (Selection.Scoped s : scoped) {
         // Approval may have taken a while: the budget may have expired meanwhile.
         Optional<PaymentDeniedException> late = s.policy().check(option.spend, s.label(), at);
         if (late.isPresent()) {
-          throw explained(late.get(), selection.failure(skipped));
+          throw Selection.explained(late.get(), selection.failure(skipped));
         }
       }
       String rationale = selection.rationale(option, skipped);
-      if (option.rail instanceof SessionRail session) {
-        try {
-          PaymentAuthorization authorization =
-              session.authorize(
-                  option.challenge,
-                  context,
-                  new WalletFunding(agent, agentPolicy, rationale, option.amount.asset()));
-          log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
-          return authorization;
-        } catch (PaymentDeniedException d) {
-          option.reason = "denied by " + d.rule();
-          skipped.add(option);
-          if (firstDenial == null) {
-            firstDenial = d;
-          }
-          continue;
-        }
-      }
-      PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, rationale, at);
-      List<Limit> limits = limits(agent, agentPolicy, option, at);
       Reserved reserved;
       try {
-        reserved = ledger.reserve(draft, limits);
+        if (option.rail instanceof SessionRail session) {
+          Funding funding = funding(payer, rationale, option.amount.asset());
+          PaymentAuthorization authorization =
+              session.authorize(option.challenge, context, funding);
+          log.debug("agent {} pays {} by session: {}", agent, context.origin(), rationale);
+          return authorization;
+        }
+        PaymentRecord draft = RailCharge.draft(context, payer, option, rationale, at);
+        reserved = charges.reserve(draft, payer.limits(option.amount.asset().key(), at));
       } catch (PaymentDeniedException d) {
+        // A cap (the ledger's or the session rail's) refused it: the next offer may fit.
         option.reason = "denied by " + d.rule();
         skipped.add(option);
         if (firstDenial == null) {
           firstDenial = d;
         }
         continue;
-      } catch (MppException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new PaymentFailedException(
-            ErrorCode.LEDGER_FAILURE,
-            "ledger could not reserve the payment: " + e.getClass().getSimpleName(),
-            e);
       }
       log.debug("agent {} pays {}: {}", agent, context.origin(), rationale);
-      notifyThresholds(reserved, agentPolicy);
-      return pay(option, context, reserved.record());
+      alerts.reserved(reserved, payer);
+      return charges.pay(option, context, reserved.record());
     }
     String why = selection.failure(skipped);
     log.debug("agent {} cannot pay {}: {}", agent, context.origin(), why);
-    throw explained(firstDenial, why);
+    throw Selection.explained(firstDenial, why);
   }
 
   /**
@@ -273,13 +229,11 @@ public final class Wallet implements Payer, AutoCloseable {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(event, "event");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
+    PayingAgent payer = policies.of(agent);
     for (Rail rail : rails) {
       if (rail instanceof SessionRail session
           && session.payInStream(
-              context,
-              event,
-              new WalletFunding(agent, agentPolicy, "requested by the streamed response", null))) {
+              context, event, funding(payer, "requested by the streamed response", null))) {
         return;
       }
     }
@@ -287,107 +241,6 @@ public final class Wallet implements Payer, AutoCloseable {
       throw new PaymentRefusedException(
           ErrorCode.NO_PAYABLE_OFFER,
           "no session rail of this wallet pays the stream's " + event.type() + " event");
-    }
-  }
-
-  /** The wallet's side of a {@link SessionRail} payment: caps, prices and ledger of one agent. */
-  private final class WalletFunding implements Funding {
-    private final String agent;
-    private final AgentPolicy agentPolicy;
-    private final String rationale;
-    private final Asset asset;
-
-    WalletFunding(String agent, AgentPolicy agentPolicy, String rationale, Asset asset) {
-      this.agent = agent;
-      this.agentPolicy = agentPolicy;
-      this.rationale = rationale;
-      this.asset = asset;
-    }
-
-    @Override
-    public String agent() {
-      return agent;
-    }
-
-    @Override
-    public String fleet() {
-      return agentPolicy.fleet();
-    }
-
-    @Override
-    public String rationale() {
-      return rationale;
-    }
-
-    @Override
-    public LedgerStore ledger() {
-      return ledger;
-    }
-
-    @Override
-    public Instant now() {
-      return clock.instant();
-    }
-
-    @Override
-    public List<Limit> limits(Asset of, Instant at) {
-      String assetKey = of.key();
-      List<Limit> limits =
-          new ArrayList<>(agentPolicy.policy().limits(Limit.Scope.agent(agent), at, assetKey));
-      if (agentPolicy.fleet() != null) {
-        limits.addAll(
-            fleets
-                .get(agentPolicy.fleet())
-                .limits(Limit.Scope.fleet(agentPolicy.fleet()), at, assetKey));
-      }
-      return limits;
-    }
-
-    @Override
-    public OptionalLong maxLockableUsdMicros() {
-      OptionalLong own = agentPolicy.policy().maxLockableUsdMicros();
-      OptionalLong fleet =
-          agentPolicy.fleet() == null
-              ? OptionalLong.empty()
-              : fleets.get(agentPolicy.fleet()).maxLockableUsdMicros();
-      if (own.isPresent() && fleet.isPresent()) {
-        return OptionalLong.of(Math.min(own.getAsLong(), fleet.getAsLong()));
-      }
-      return own.isPresent() ? own : fleet;
-    }
-
-    @Override
-    public Optional<BigInteger> lockable(Asset of, BigInteger locked) {
-      return new LockableRoom(ledger, this::usdMicros)
-          .of(of, limits(of, now()), maxLockableUsdMicros(), locked);
-    }
-
-    @Override
-    public long usdMicros(Money amount) {
-      Pricing.Price price = pricing.price(amount);
-      if (!price.known()) {
-        throw new PaymentRefusedException(
-            ErrorCode.NO_PAYABLE_OFFER,
-            price.unpriced() != null ? price.unpriced() : price.invalid());
-      }
-      return price.usdMicros();
-    }
-
-    @Override
-    public void check(PaymentContext context, Challenge challenge, Money amount) {
-      Spend spend = Selection.spend(context.host(), challenge, amount, usdMicros(amount));
-      Instant at = clock.instant();
-      for (Selection.Scoped s : scoped(agent, agentPolicy)) {
-        Optional<PaymentDeniedException> denial = s.policy().check(spend, s.label(), at);
-        if (denial.isPresent()) {
-          throw denial.get();
-        }
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "WalletFunding[agent=" + agent + (asset == null ? "" : ", asset=" + asset) + "]";
     }
   }
 
@@ -401,358 +254,20 @@ public final class Wallet implements Payer, AutoCloseable {
   public List<OfferPreview> preview(PaymentContext context, List<Challenge> offers) {
     Objects.requireNonNull(context, "context");
     String agent = context.agent();
-    AgentPolicy agentPolicy = policyOf(agent);
-    List<Selection.Scoped> scoped = scoped(agent, agentPolicy);
+    PayingAgent payer = policies.of(agent);
     Instant now = clock.instant();
-    Selection selection =
-        Selection.evaluate(
-            offers, new Selection.Inputs(rails, pricing, preferences, context.host(), now, scoped));
-    Map<Selection.Option, String> capDenials = new java.util.IdentityHashMap<>();
-    Selection.Option chosen = null;
-    for (Selection.Option option : selection.allowed()) {
-      PaymentRecord draft = draft(context, agent, agentPolicy.fleet(), option, "preview", now);
-      String denial = null;
-      for (Limit limit : limits(agent, agentPolicy, option, now)) {
-        Optional<PaymentDeniedException> denied =
-            limit.check(ledger.usage(limit.scope(), limit.since(), limit.assetKey()), draft);
-        if (denied.isPresent()) {
-          denial = denied.get().getMessage();
-          break;
-        }
-      }
-      if (denial == null) {
-        chosen = option;
-        break;
-      }
-      capDenials.put(option, denial);
-    }
-    List<OfferPreview> previews = new ArrayList<>();
-    for (Selection.Option option : selection.options()) {
-      OfferPreview.Status status =
-          switch (option.verdict) {
-            case ALLOWED ->
-                capDenials.containsKey(option)
-                    ? OfferPreview.Status.DENIED
-                    : OfferPreview.Status.PAYABLE;
-            case UNSUPPORTED -> OfferPreview.Status.UNSUPPORTED;
-            case UNPRICED -> OfferPreview.Status.UNPRICED;
-            case INVALID -> OfferPreview.Status.INVALID;
-            case DENIED -> OfferPreview.Status.DENIED;
-          };
-      String reason =
-          status == OfferPreview.Status.PAYABLE
-              ? null
-              : capDenials.containsKey(option) ? capDenials.get(option) : option.reason;
-      boolean priced = option.amount != null && status != OfferPreview.Status.UNPRICED;
-      previews.add(
-          new OfferPreview(
-              option.challenge,
-              option.rail == null ? null : option.rail.method(),
-              status,
-              reason,
-              option.amount,
-              option.fee,
-              priced ? option.usdMicros : null,
-              priced ? option.feeUsdMicros : null,
-              option == chosen));
-    }
-    return previews;
+    Selection selection = select(offers, context, payer.scoped(), now);
+    return OfferPreviews.of(selection, payer, context, ledger, now);
   }
 
-  private AgentPolicy policyOf(String agent) {
-    AgentPolicy policy = agents.get(agent);
-    if (policy == null) {
-      policy = defaultAgent;
-    }
-    if (policy == null) {
-      throw new ConfigurationException(
-          ErrorCode.INVALID_CONFIGURATION,
-          "no policy for agent '"
-              + agent
-              + "': register it with Wallet.Builder.agent(...) or set a default agent policy");
-    }
-    return policy;
+  private Selection select(
+      List<Challenge> offers, PaymentContext context, List<Selection.Scoped> scoped, Instant now) {
+    return Selection.evaluate(
+        offers, new Selection.Inputs(rails, pricing, preferences, context.host(), now, scoped));
   }
 
-  private List<Selection.Scoped> scoped(String agent, AgentPolicy agentPolicy) {
-    List<Selection.Scoped> scoped = new ArrayList<>(2);
-    scoped.add(new Selection.Scoped(Limit.Scope.agent(agent).label(), agentPolicy.policy()));
-    if (agentPolicy.fleet() != null) {
-      scoped.add(
-          new Selection.Scoped(
-              Limit.Scope.fleet(agentPolicy.fleet()).label(), fleets.get(agentPolicy.fleet())));
-    }
-    return scoped;
-  }
-
-  private List<Limit> limits(
-      String agent, AgentPolicy agentPolicy, Selection.Option option, Instant at) {
-    String assetKey = option.amount.asset().key();
-    List<Limit> limits =
-        new ArrayList<>(agentPolicy.policy().limits(Limit.Scope.agent(agent), at, assetKey));
-    if (agentPolicy.fleet() != null) {
-      limits.addAll(
-          fleets
-              .get(agentPolicy.fleet())
-              .limits(Limit.Scope.fleet(agentPolicy.fleet()), at, assetKey));
-    }
-    return limits;
-  }
-
-  private void approve(
-      String agent,
-      AgentPolicy agentPolicy,
-      List<Selection.Scoped> scoped,
-      Selection.Option option,
-      PaymentContext context) {
-    String rule = null;
-    Duration timeout = null;
-    for (Selection.Scoped s : scoped) {
-      if (s.policy().requiresApproval(option.usdMicros)) {
-        rule = rule == null ? s.label() + "/approval" : rule;
-        Duration t = s.policy().approvalTimeout();
-        timeout = timeout == null || t.compareTo(timeout) < 0 ? t : timeout;
-      }
-    }
-    if (rule == null) {
-      return;
-    }
-    ApprovalRequest request =
-        new ApprovalRequest(
-            agent,
-            agentPolicy.fleet(),
-            context.safeUrl(),
-            option.challenge.realm(),
-            option.challenge.method(),
-            option.challenge.intent(),
-            option.challenge.id(),
-            option.spend.recipient(),
-            option.challenge.description().orElse(null),
-            option.amount,
-            option.usdMicros,
-            option.feeUsdMicros,
-            rule);
-    String refusal = askApproval(request, timeout);
-    if (refusal != null) {
-      BigDecimal usd = Usd.toDecimal(option.usdMicros);
-      log.debug("agent {}: {} {} for {}", agent, rule, refusal, option.label());
-      throw new PaymentDeniedException(
-          ErrorCode.APPROVAL_DENIED,
-          rule,
-          usd,
-          null,
-          null,
-          "usd",
-          rule + ": " + Usd.format(option.usdMicros) + " usd payment " + refusal);
-    }
-  }
-
-  /** Runs the callback with a timeout; returns null when approved, else why not. */
-  private String askApproval(ApprovalRequest request, Duration timeout) {
-    if (approvals == null) {
-      return "needs approval but no approval callback is configured";
-    }
-    Future<Boolean> answer;
-    try {
-      answer = approvalExecutor.submit(() -> approvals.approve(request));
-    } catch (RuntimeException e) {
-      return "could not ask for approval (" + e.getClass().getSimpleName() + ")";
-    }
-    try {
-      return Boolean.TRUE.equals(answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS))
-          ? null
-          : "was not approved";
-    } catch (TimeoutException e) {
-      answer.cancel(true);
-      return "got no approval within " + timeout.toMillis() + " ms";
-    } catch (InterruptedException e) {
-      answer.cancel(true);
-      Thread.currentThread().interrupt();
-      return "was interrupted while waiting for approval";
-    } catch (ExecutionException e) {
-      log.warn("approval callback failed: {}", e.getCause().getClass().getName());
-      return "was not approved (callback failed: " + e.getCause().getClass().getSimpleName() + ")";
-    }
-  }
-
-  private PaymentRecord draft(
-      PaymentContext context,
-      String agent,
-      String fleet,
-      Selection.Option option,
-      String rationale,
-      Instant at) {
-    Challenge challenge = option.challenge;
-    Asset asset = option.amount.asset();
-    return new PaymentRecord(
-        UUID.randomUUID().toString(),
-        agent,
-        fleet,
-        at,
-        at,
-        context.safeUrl(),
-        context.origin(),
-        challenge.realm(),
-        challenge.method(),
-        challenge.intent(),
-        challenge.id(),
-        option.amount.units(),
-        asset.currency(),
-        asset.chainId(),
-        asset.decimals(),
-        option.usdMicros,
-        option.feeUsdMicros,
-        PaymentState.HELD,
-        null,
-        null,
-        rationale,
-        null);
-  }
-
-  private PaymentAuthorization pay(
-      Selection.Option option, PaymentContext context, PaymentRecord record) {
-    Rail rail = option.rail;
-    RailPayment payment;
-    try {
-      payment = rail.pay(option.challenge, context);
-    } catch (PaymentOutcomeUnknownException e) {
-      PaymentRecord unknown = move(record, PaymentState.UNKNOWN, "rail: " + e.getMessage());
-      throw new PaymentOutcomeUnknownException(e.getMessage(), unknown, e);
-    } catch (MppException e) {
-      move(record, PaymentState.RELEASED, "rail failed: " + e.code());
-      throw e;
-    } catch (RuntimeException e) {
-      move(record, PaymentState.RELEASED, "rail failed: " + e.getClass().getSimpleName());
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED,
-          "rail " + rail.method() + " failed: " + e.getClass().getSimpleName(),
-          e);
-    } catch (Error e) {
-      // Where a push-style rail stopped is unknowable: keep the amount counted.
-      move(record, PaymentState.UNKNOWN, "rail raised " + e.getClass().getSimpleName());
-      throw e;
-    }
-    if (payment == null) {
-      move(record, PaymentState.RELEASED, "rail returned no payment");
-      throw new PaymentFailedException(
-          ErrorCode.RAIL_FAILED, "rail " + rail.method() + " returned no payment");
-    }
-    String header;
-    try {
-      header = Credential.of(option.challenge, payment.payload(), payment.source()).toHeaderValue();
-    } catch (RuntimeException e) {
-      String reason = "credential could not be encoded: " + e.getClass().getSimpleName();
-      if (payment.reference() != null) {
-        // The rail already pushed a transaction: money may have moved without a credential.
-        PaymentRecord unknown = move(record, PaymentState.UNKNOWN, reason);
-        throw new PaymentOutcomeUnknownException(reason, unknown, e);
-      }
-      move(record, PaymentState.RELEASED, reason);
-      throw new PaymentFailedException(ErrorCode.RAIL_FAILED, reason, e);
-    }
-    return new WalletAuthorization(
-        option.challenge, header, payment.reference(), payment.settled(), record, ledger, clock);
-  }
-
-  private PaymentRecord move(PaymentRecord record, PaymentState state, String detail) {
-    return WalletAuthorization.transition(ledger, clock, record, state, null, null, detail);
-  }
-
-  private void notifyThresholds(Reserved reserved, AgentPolicy agentPolicy) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    PaymentRecord record = reserved.record();
-    for (Reserved.LimitUsage usage : reserved.usages()) {
-      Limit limit = usage.limit();
-      Policy policy =
-          limit.scope().kind() == Limit.Scope.Kind.AGENT
-              ? agentPolicy.policy()
-              : fleets.get(limit.scope().name());
-      if (policy == null || policy.alertFractions().isEmpty()) {
-        continue;
-      }
-      Usage before = usage.before();
-      Usage after = limit.after(before, record);
-      if (limit.maxUsdMicros() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            BigInteger.valueOf(before.usdMicros()),
-            BigInteger.valueOf(after.usdMicros()),
-            BigInteger.valueOf(limit.maxUsdMicros()),
-            6,
-            "usd");
-      }
-      if (limit.maxCount() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            BigInteger.valueOf(before.count()),
-            BigInteger.valueOf(after.count()),
-            BigInteger.valueOf(limit.maxCount()),
-            0,
-            "payments");
-      }
-      if (limit.maxUnits() != null) {
-        crossings(
-            limit,
-            policy,
-            record,
-            before.units(),
-            after.units(),
-            limit.maxUnits(),
-            record.decimals(),
-            limit.assetKey());
-      }
-    }
-  }
-
-  private void crossings(
-      Limit limit,
-      Policy policy,
-      PaymentRecord record,
-      BigInteger before,
-      BigInteger after,
-      BigInteger cap,
-      int scale,
-      String unit) {
-    BigDecimal from = new BigDecimal(before);
-    BigDecimal to = new BigDecimal(after);
-    for (BigDecimal fraction : policy.alertFractions()) {
-      BigDecimal threshold = fraction.multiply(new BigDecimal(cap));
-      if (from.compareTo(threshold) < 0 && threshold.compareTo(to) <= 0) {
-        ThresholdCrossing crossing =
-            new ThresholdCrossing(
-                limit.scope(),
-                limit.rule(),
-                fraction,
-                new BigDecimal(after, scale),
-                new BigDecimal(cap, scale),
-                unit,
-                record);
-        for (SpendListener listener : listeners) {
-          try {
-            listener.thresholdCrossed(crossing);
-          } catch (RuntimeException e) {
-            log.warn("spend listener failed: {}", e.getClass().getName());
-          }
-        }
-      }
-    }
-  }
-
-  private static PaymentDeniedException explained(PaymentDeniedException denial, String why) {
-    return new PaymentDeniedException(
-        denial.code(),
-        denial.rule(),
-        denial.amount().orElse(null),
-        denial.limit().orElse(null),
-        denial.remaining().orElse(null),
-        denial.unit(),
-        denial.getMessage() + " [offers: " + why + "]");
+  private Funding funding(PayingAgent payer, String rationale, Asset asset) {
+    return new WalletFunding(payer, rationale, asset, ledger, clock, pricing);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -823,113 +338,13 @@ public final class Wallet implements Payer, AutoCloseable {
    * @throws ConfigurationException when the agent has no policy
    */
   public Budget budget(String agent) {
-    AgentPolicy agentPolicy = policyOf(Objects.requireNonNull(agent, "agent"));
-    Instant now = clock.instant();
-    List<Budget.Line> lines = new ArrayList<>();
-    Instant expires = agentPolicy.policy().expiresAt().orElse(null);
-    lines.addAll(lines(Limit.Scope.agent(agent), agentPolicy.policy(), now));
-    if (agentPolicy.fleet() != null) {
-      Policy fleet = fleets.get(agentPolicy.fleet());
-      lines.addAll(lines(Limit.Scope.fleet(agentPolicy.fleet()), fleet, now));
-      Instant fleetExpires = fleet.expiresAt().orElse(null);
-      if (fleetExpires != null && (expires == null || fleetExpires.isBefore(expires))) {
-        expires = fleetExpires;
-      }
-    }
-    return new Budget(agent, agentPolicy.fleet(), now, expires, lines);
-  }
-
-  private List<Budget.Line> lines(Limit.Scope scope, Policy policy, Instant now) {
-    List<Budget.Line> lines = new ArrayList<>();
-    for (Cap cap : policy.caps()) {
-      for (Limit limit : cap.limits(scope, now)) {
-        Usage counted = ledger.usage(scope, limit.since(), limit.assetKey());
-        Usage held = sum(limit, scope, PaymentState.HELD);
-        Usage unknown = sum(limit, scope, PaymentState.UNKNOWN);
-        lines.add(line(limit, counted, held, unknown));
-      }
-    }
-    return lines;
-  }
-
-  private Usage sum(Limit limit, Limit.Scope scope, PaymentState state) {
-    LedgerQuery query =
-        new LedgerQuery(
-            scope.kind() == Limit.Scope.Kind.AGENT ? scope.name() : null,
-            scope.kind() == Limit.Scope.Kind.FLEET ? scope.name() : null,
-            limit.since(),
-            null,
-            state,
-            0);
-    Usage total = Usage.NONE;
-    for (PaymentRecord record : ledger.query(query)) {
-      if (limit.counts(record)) {
-        total = limit.after(total, record);
-      }
-    }
-    return total;
-  }
-
-  private static Budget.Line line(Limit limit, Usage counted, Usage held, Usage unknown) {
-    if (limit.maxUsdMicros() != null) {
-      return line(
-          limit,
-          "usd",
-          6,
-          BigInteger.valueOf(limit.maxUsdMicros()),
-          BigInteger.valueOf(counted.usdMicros()),
-          BigInteger.valueOf(held.usdMicros()),
-          BigInteger.valueOf(unknown.usdMicros()));
-    }
-    if (limit.maxCount() != null) {
-      return line(
-          limit,
-          "payments",
-          0,
-          BigInteger.valueOf(limit.maxCount()),
-          BigInteger.valueOf(counted.count()),
-          BigInteger.valueOf(held.count()),
-          BigInteger.valueOf(unknown.count()));
-    }
-    // Units caps are shown in base units: the asset's decimals are not known without a payment.
-    return line(
-        limit,
-        limit.assetKey(),
-        0,
-        limit.maxUnits(),
-        counted.units(),
-        held.units(),
-        unknown.units());
-  }
-
-  private static Budget.Line line(
-      Limit limit,
-      String unit,
-      int scale,
-      BigInteger cap,
-      BigInteger counted,
-      BigInteger held,
-      BigInteger unknown) {
-    BigInteger paid = counted.subtract(held).subtract(unknown).max(BigInteger.ZERO);
-    BigInteger remaining = cap.subtract(counted).max(BigInteger.ZERO);
-    return new Budget.Line(
-        limit.scope(),
-        limit.rule(),
-        limit.since(),
-        unit,
-        new BigDecimal(cap, scale),
-        new BigDecimal(paid, scale),
-        new BigDecimal(held, scale),
-        new BigDecimal(unknown, scale),
-        new BigDecimal(remaining, scale));
+    return budgets.of(policies.of(Objects.requireNonNull(agent, "agent")), clock.instant());
   }
 
   /** Stops the approval threads and closes the ledger store. */
   @Override
   public void close() {
-    if (approvalExecutor != null) {
-      approvalExecutor.shutdownNow();
-    }
+    approvals.close();
     ledger.close();
   }
 
@@ -938,28 +353,22 @@ public final class Wallet implements Payer, AutoCloseable {
     return "Wallet[rails="
         + rails.stream().map(Rail::method).toList()
         + ", agents="
-        + agents.keySet()
+        + policies.agentNames()
         + ", fleets="
-        + fleets.keySet()
+        + policies.fleetNames()
         + "]";
   }
 
-  private static ExecutorService newApprovalExecutor() {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        task -> {
-          Thread thread = new Thread(task, "mpp-approval-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-  }
-
-  /** Configures a {@link Wallet}. A ledger store, at least one rail and one policy are required. */
+  /**
+   * Configures a {@link Wallet}. A ledger store, at least one rail and one policy are required.
+   * Setters of one value ({@code ledger}, {@code prices}, {@code clock}, {@code defaultAgent},
+   * {@code approvals}) throw {@link IllegalStateException} when called twice; the others add.
+   */
   public static final class Builder {
     private LedgerStore ledger;
     private final List<Rail> rails = new ArrayList<>();
-    private PriceSource prices = Prices.defaults();
-    private Clock clock = Clock.systemUTC();
+    private PriceSource prices;
+    private Clock clock;
     private final Map<String, Policy> fleets = new LinkedHashMap<>();
     private final Map<String, AgentPolicy> agents = new LinkedHashMap<>();
     private AgentPolicy defaultAgent;
@@ -971,7 +380,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Where payments are reserved and recorded (required; the wallet closes it). */
     public Builder ledger(LedgerStore ledger) {
-      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      this.ledger = once(this.ledger, ledger, "ledger");
       return this;
     }
 
@@ -990,13 +399,13 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Where USD prices come from (default {@link Prices#defaults()}). */
     public Builder prices(PriceSource prices) {
-      this.prices = Objects.requireNonNull(prices, "prices");
+      this.prices = once(this.prices, prices, "prices");
       return this;
     }
 
     /** The clock for rolling windows, expiries and record times (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = once(this.clock, clock, "clock");
       return this;
     }
 
@@ -1026,15 +435,23 @@ public final class Wallet implements Payer, AutoCloseable {
      * @param fleet the fleet such agents belong to, or null
      */
     public Builder defaultAgent(String fleet, Policy policy) {
-      this.defaultAgent = new AgentPolicy(fleet == null ? null : name(fleet, "fleet"), policy);
+      AgentPolicy agent = new AgentPolicy(fleet == null ? null : name(fleet, "fleet"), policy);
+      this.defaultAgent = once(this.defaultAgent, agent, "defaultAgent");
       return this;
     }
 
-    /** Registers every fleet, agent and the default agent policy of {@code set}. */
+    /**
+     * Registers every fleet, agent and the default agent policy of {@code set}.
+     *
+     * @throws IllegalStateException when {@code set} has a default agent policy and one was already
+     *     set
+     */
     public Builder policies(PolicySet set) {
+      // The one-shot check first, so that a refused set leaves the builder as it was.
+      set.defaultAgentPolicy()
+          .ifPresent(agent -> this.defaultAgent = once(this.defaultAgent, agent, "defaultAgent"));
       set.fleets().forEach(this::fleet);
       set.agents().forEach((name, agent) -> agents.put(name(name, "agent"), agent));
-      set.defaultAgentPolicy().ifPresent(agent -> this.defaultAgent = agent);
       return this;
     }
 
@@ -1057,7 +474,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Asked before payments above a policy's approval threshold. */
     public Builder approvals(ApprovalCallback callback) {
-      this.approvals = Objects.requireNonNull(callback, "callback");
+      this.approvals = once(this.approvals, callback, "approvals");
       return this;
     }
 
@@ -1074,42 +491,17 @@ public final class Wallet implements Payer, AutoCloseable {
       if (rails.isEmpty()) {
         throw invalid("a wallet needs at least one rail");
       }
-      if (agents.isEmpty() && defaultAgent == null) {
-        throw invalid("a wallet needs at least one agent policy or a default agent policy");
-      }
-      List<Map.Entry<String, AgentPolicy>> all = new ArrayList<>(agents.entrySet());
-      if (defaultAgent != null) {
-        all.add(Map.entry("(default agent)", defaultAgent));
-      }
-      for (Map.Entry<String, AgentPolicy> entry : all) {
-        String fleet = entry.getValue().fleet();
-        if (fleet != null && !fleets.containsKey(fleet)) {
-          throw invalid(
-              "agent '"
-                  + entry.getKey()
-                  + "' names fleet '"
-                  + fleet
-                  + "', which is not registered");
-        }
-      }
-      if (approvals == null) {
-        List<String> asking = new ArrayList<>();
-        fleets.forEach((name, p) -> addIfAsking(asking, "fleet '" + name + "'", p));
-        all.forEach(e -> addIfAsking(asking, "agent '" + e.getKey() + "'", e.getValue().policy()));
-        if (!asking.isEmpty()) {
-          throw invalid(
-              "the policy of "
-                  + asking.get(0)
-                  + " asks for approval, but no approval callback is configured");
-        }
-      }
-      return new Wallet(this);
+      Policies policies = new Policies(fleets, agents, defaultAgent, approvals != null);
+      return new Wallet(this, policies);
     }
 
-    private static void addIfAsking(List<String> asking, String who, Policy policy) {
-      if (policy.approvalAboveUsdMicros().isPresent()) {
-        asking.add(who);
+    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
+    private static <T> T once(T current, T value, String setter) {
+      Objects.requireNonNull(value, setter);
+      if (current != null) {
+        throw new IllegalStateException(setter + " was already set");
       }
+      return value;
     }
 
     private static String name(String name, String what) {

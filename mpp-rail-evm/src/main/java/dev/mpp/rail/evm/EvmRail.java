@@ -27,11 +27,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -306,19 +308,26 @@ public final class EvmRail implements Rail {
     return "EvmRail[payer=" + payer + ", chains=" + chains.keySet() + ", tokens=" + assets + "]";
   }
 
-  /** Configures an {@link EvmRail}; {@link #build()} validates the whole configuration. */
+  /**
+   * Configures an {@link EvmRail}; {@link #build()} validates the whole configuration. {@code
+   * signer}, {@code defaultValidity} and {@code clock} throw {@link IllegalStateException} when
+   * called twice; {@code chain} and {@code tokens} add.
+   */
   public static final class Builder {
     private Signer signer;
     private final Map<Long, Optional<JsonRpcClient>> chains = new HashMap<>();
     private final List<EvmToken> tokens = new ArrayList<>();
     private Duration defaultValidity = Duration.ofSeconds(300);
     private Clock clock = Clock.systemUTC();
+    private final Set<String> assigned = new HashSet<>();
 
     private Builder() {}
 
     /** The account that signs authorizations (required). */
     public Builder signer(Signer signer) {
-      this.signer = Objects.requireNonNull(signer, "signer");
+      Objects.requireNonNull(signer, "signer");
+      once("signer");
+      this.signer = signer;
       return this;
     }
 
@@ -357,14 +366,24 @@ public final class EvmRail implements Rail {
       if (validity.isNegative() || validity.isZero()) {
         throw invalid("validity must be positive");
       }
+      once("defaultValidity");
       this.defaultValidity = validity;
       return this;
     }
 
     /** The clock for {@code validBefore} (default: system UTC). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(clock, "clock");
+      once("clock");
+      this.clock = clock;
       return this;
+    }
+
+    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
+    private void once(String setter) {
+      if (!assigned.add(setter)) {
+        throw new IllegalStateException(setter + " was already set");
+      }
     }
 
     /**

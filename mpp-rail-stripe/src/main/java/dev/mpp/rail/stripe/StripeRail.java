@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -404,7 +405,10 @@ public final class StripeRail implements Rail {
         + " mode]";
   }
 
-  /** Configures a {@link StripeRail}; {@link #build()} validates everything. */
+  /**
+   * Configures a {@link StripeRail}; {@link #build()} validates everything. Every setter but {@code
+   * currencies} (which adds) throws {@link IllegalStateException} when called twice.
+   */
   public static final class Builder {
     private StripeSecretKey secretKey;
     private String paymentMethod;
@@ -417,12 +421,15 @@ public final class StripeRail implements Rail {
     private Duration readTimeout = Duration.ofSeconds(80);
     private Duration defaultTokenLifetime = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
+    private final Set<String> assigned = new HashSet<>();
 
     private Builder() {}
 
     /** The agent's Stripe secret key (required). */
     public Builder secretKey(StripeSecretKey secretKey) {
-      this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
+      Objects.requireNonNull(secretKey, "secretKey");
+      once("secretKey");
+      this.secretKey = secretKey;
       return this;
     }
 
@@ -432,6 +439,7 @@ public final class StripeRail implements Rail {
       if (paymentMethod.isBlank() || paymentMethod.chars().anyMatch(c -> c <= 0x20)) {
         throw invalid("paymentMethod must be a Stripe payment method id such as pm_…");
       }
+      once("paymentMethod");
       this.paymentMethod = paymentMethod;
       return this;
     }
@@ -445,6 +453,7 @@ public final class StripeRail implements Rail {
       if (paymentMethodType.isBlank()) {
         throw invalid("paymentMethodType must not be blank");
       }
+      once("paymentMethodType");
       this.paymentMethodType = paymentMethodType;
       return this;
     }
@@ -463,7 +472,9 @@ public final class StripeRail implements Rail {
 
     /** The fee model for cheapest-rail comparisons (default: {@link StripeFees#none()}). */
     public Builder fees(StripeFees fees) {
-      this.fees = Objects.requireNonNull(fees, "fees");
+      Objects.requireNonNull(fees, "fees");
+      once("fees");
+      this.fees = fees;
       return this;
     }
 
@@ -488,6 +499,7 @@ public final class StripeRail implements Rail {
         throw invalid("apiBase must be scheme://host[:port] only");
       }
       String text = apiBase.toString();
+      once("apiBase");
       this.apiBase = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
       return this;
     }
@@ -504,27 +516,42 @@ public final class StripeRail implements Rail {
       if (retries < 0 || retries > 10) {
         throw invalid("maxNetworkRetries must be 0 to 10");
       }
+      once("maxNetworkRetries");
       this.maxNetworkRetries = retries;
       return this;
     }
 
     /** Connect and read timeouts for Stripe calls (defaults 30 s and 80 s, as stripe-java). */
     public Builder timeouts(Duration connect, Duration read) {
-      this.connectTimeout = positive(connect, "connect timeout");
-      this.readTimeout = positive(read, "read timeout");
+      positive(connect, "connect timeout");
+      positive(read, "read timeout");
+      once("timeouts");
+      this.connectTimeout = connect;
+      this.readTimeout = read;
       return this;
     }
 
     /** How long a token lives when the challenge has no {@code expires} (default 1 h). */
     public Builder defaultTokenLifetime(Duration lifetime) {
-      this.defaultTokenLifetime = positive(lifetime, "token lifetime");
+      positive(lifetime, "token lifetime");
+      once("defaultTokenLifetime");
+      this.defaultTokenLifetime = lifetime;
       return this;
     }
 
     /** The clock for token expiry (default: system UTC). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(clock, "clock");
+      once("clock");
+      this.clock = clock;
       return this;
+    }
+
+    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
+    private void once(String setter) {
+      if (!assigned.add(setter)) {
+        throw new IllegalStateException(setter + " was already set");
+      }
     }
 
     private static Duration positive(Duration d, String name) {

@@ -69,12 +69,16 @@ class StripeRailTest {
   }
 
   private StripeRail.Builder rail(String key) {
+    return rail(key, 0);
+  }
+
+  private StripeRail.Builder rail(String key, int maxNetworkRetries) {
     return StripeRail.builder()
         .secretKey(StripeSecretKey.of(key))
         .paymentMethod("pm_1Saved")
         .currencies("usd", "eur")
         .apiBase(URI.create("http://127.0.0.1:" + stripe.getPort()))
-        .maxNetworkRetries(0)
+        .maxNetworkRetries(maxNetworkRetries)
         .clock(Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
@@ -352,7 +356,7 @@ class StripeRailTest {
             .build());
     stripe.enqueue(token("spt_after_retry"));
 
-    RailPayment payment = rail(LIVE_KEY).maxNetworkRetries(1).build().pay(challenge, CONTEXT);
+    RailPayment payment = rail(LIVE_KEY, 1).build().pay(challenge, CONTEXT);
 
     assertThat(payment.payload().get("spt").asText()).isEqualTo("spt_after_retry");
     String first = taken().getHeaders().get("Idempotency-Key");

@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -260,7 +262,12 @@ public final class Policy {
         + "]";
   }
 
-  /** Builds a {@link Policy}. Amounts are dollars, as strings like {@code "5.00"}. */
+  /**
+   * Builds a {@link Policy}. Amounts are dollars, as strings like {@code "5.00"}. Setters of one
+   * value ({@code maxPerPayment}, {@code maxLockable}, {@code expiresAt}, {@code approvalAbove},
+   * {@code approvalTimeout}) throw {@link IllegalStateException} when called twice; caps, lists and
+   * alert fractions add up.
+   */
   public static final class Builder {
     private Long maxPerPaymentUsdMicros;
     private Long maxLockableUsdMicros;
@@ -271,13 +278,13 @@ public final class Policy {
     private Long approvalAboveUsdMicros;
     private Duration approvalTimeout = DEFAULT_APPROVAL_TIMEOUT;
     private final TreeSet<BigDecimal> alertFractions = new TreeSet<>();
+    private final Set<String> assigned = new HashSet<>();
 
     private Builder() {}
 
     /** Denies any single payment above {@code usd} dollars (e.g. {@code "0.50"}). */
     public Builder maxPerPayment(String usd) {
-      this.maxPerPaymentUsdMicros = Usd.parse(usd);
-      return this;
+      return maxPerPaymentUsdMicros(Usd.parse(usd));
     }
 
     /**
@@ -285,21 +292,23 @@ public final class Policy {
      * the most a deposit or top-up can lock (e.g. {@code "2.00"}).
      */
     public Builder maxLockable(String usd) {
-      this.maxLockableUsdMicros = Usd.parse(usd);
-      return this;
+      return maxLockableUsdMicros(Usd.parse(usd));
     }
 
     Builder maxLockableUsdMicros(long micros) {
+      once("maxLockable");
       this.maxLockableUsdMicros = micros;
       return this;
     }
 
     Builder maxPerPaymentUsdMicros(long micros) {
+      once("maxPerPayment");
       this.maxPerPaymentUsdMicros = micros;
       return this;
     }
 
     Builder approvalAboveUsdMicros(long micros) {
+      once("approvalAbove");
       this.approvalAboveUsdMicros = micros;
       return this;
     }
@@ -408,14 +417,15 @@ public final class Policy {
 
     /** Stops allowing payments at {@code expiresAt}. */
     public Builder expiresAt(Instant expiresAt) {
-      this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+      once("expiresAt");
+      this.expiresAt = expiresAt;
       return this;
     }
 
     /** Asks the wallet's approval callback for payments above {@code usd} dollars. */
     public Builder approvalAbove(String usd) {
-      this.approvalAboveUsdMicros = Usd.parse(usd);
-      return this;
+      return approvalAboveUsdMicros(Usd.parse(usd));
     }
 
     /** How long the approval callback may take before the payment is denied (default 30 s). */
@@ -424,6 +434,7 @@ public final class Policy {
         throw new ConfigurationException(
             ErrorCode.INVALID_CONFIGURATION, "approval timeout must be positive");
       }
+      once("approvalTimeout");
       this.approvalTimeout = timeout;
       return this;
     }
@@ -452,6 +463,13 @@ public final class Policy {
     /** Builds the immutable policy. */
     public Policy build() {
       return new Policy(this);
+    }
+
+    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
+    private void once(String setter) {
+      if (!assigned.add(setter)) {
+        throw new IllegalStateException(setter + " was already set");
+      }
     }
   }
 }

@@ -38,7 +38,8 @@ public final class StripeOkHttpExample {
     StripeRail.Builder rail =
         StripeRail.builder()
             .secretKey(StripeSecretKey.fromEnvironment("MPP_STRIPE_SECRET_KEY"))
-            .paymentMethod(paymentMethod);
+            .paymentMethod(paymentMethod)
+            .currencies("usd");
     String apiBase = System.getenv("MPP_STRIPE_API_BASE");
     if (apiBase != null) {
       rail.apiBase(URI.create(apiBase));
