@@ -71,8 +71,14 @@ class TempoSessionRailTest {
   }
 
   static Challenge challenge(String id, String suggestedDeposit) {
+    return challenge(id, suggestedDeposit, 1_000);
+  }
+
+  static Challenge challenge(String id, String suggestedDeposit, long amount) {
     String json =
-        "{\"amount\":\"1000\",\"currency\":\""
+        "{\"amount\":\""
+            + amount
+            + "\",\"currency\":\""
             + TOKEN
             + "\",\"methodDetails\":{\"chainId\":1337,\"escrowContract\":\""
             + ESCROW

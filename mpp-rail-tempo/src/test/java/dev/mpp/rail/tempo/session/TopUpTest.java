@@ -13,11 +13,9 @@ import dev.mpp.wallet.policy.Policy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,37 +41,40 @@ class TopUpTest {
   final ExecutorService pool = Executors.newFixedThreadPool(2);
   Wallet wallet;
 
+  /** A rail whose channels hold at most 3,000 units, paying through a server that holds top-ups. */
+  @BeforeEach
+  void start() {
+    TempoSessionConfig config =
+        TempoSessionConfig.builder(1337)
+            .asset(EvmAddress.parse(TempoSessionRailTest.TOKEN))
+            .trustEscrow(SessionProtocol.V1, EvmAddress.parse(TempoSessionRailTest.ESCROW))
+            .maxDeposit(BigInteger.valueOf(3_000))
+            .maxFeePerGas(BigInteger.valueOf(10_000_000_000L))
+            .build();
+    TempoSessionRail rail =
+        TempoSessionRail.builder(config, TempoSessionRailTest.key(), channels)
+            .clock(Clock.fixed(TempoSessionRailTest.NOW, ZoneOffset.UTC))
+            .ledger(ledger)
+            .transport((method, url, headers) -> serve(method, headers))
+            .build();
+    wallet =
+        Wallet.builder()
+            .ledger(ledger)
+            .rail(rail)
+            .clock(Clock.fixed(TempoSessionRailTest.NOW, ZoneOffset.UTC))
+            .agent("bot", Policy.unlimited())
+            .build();
+  }
+
   @AfterEach
-  void close() {
-    serverAnswers.countDown();
+  void stop() {
+    serverAnswers.countDown(); // a failed test must not leave the pool's threads waiting
     pool.shutdownNow();
-    if (wallet != null) {
-      wallet.close();
-    }
+    wallet.close();
   }
 
   static Challenge challenge(String id, long amount) {
-    String json =
-        "{\"amount\":\""
-            + amount
-            + "\",\"currency\":\""
-            + TempoSessionRailTest.TOKEN
-            + "\",\"methodDetails\":{\"chainId\":1337,\"escrowContract\":\""
-            + TempoSessionRailTest.ESCROW
-            + "\"},\"recipient\":\""
-            + TempoSessionRailTest.PAYEE
-            + "\",\"unitType\":\"request\"}";
-    return Challenge.builder()
-        .id(id)
-        .realm("api")
-        .method("tempo")
-        .intent("session")
-        .request(
-            Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(json.getBytes(StandardCharsets.UTF_8)))
-        .expires(TempoSessionRailTest.NOW.plusSeconds(300))
-        .build();
+    return TempoSessionRailTest.challenge(id, null, amount);
   }
 
   /** The server: holds top-ups until the test lets it answer. */
@@ -112,26 +114,6 @@ class TopUpTest {
 
   @Test
   void aCoveredRequestSignsWhileAnotherRequestsTopUpIsOnItsWay() throws Exception {
-    TempoSessionConfig config =
-        TempoSessionConfig.builder(1337)
-            .asset(EvmAddress.parse(TempoSessionRailTest.TOKEN))
-            .trustEscrow(SessionProtocol.V1, EvmAddress.parse(TempoSessionRailTest.ESCROW))
-            .maxDeposit(BigInteger.valueOf(3_000))
-            .maxFeePerGas(BigInteger.valueOf(10_000_000_000L))
-            .build();
-    TempoSessionRail rail =
-        TempoSessionRail.builder(config, TempoSessionRailTest.key(), channels)
-            .clock(Clock.fixed(TempoSessionRailTest.NOW, ZoneOffset.UTC))
-            .ledger(ledger)
-            .transport((method, url, headers) -> serve(method, headers))
-            .build();
-    wallet =
-        Wallet.builder()
-            .ledger(ledger)
-            .rail(rail)
-            .clock(Clock.fixed(TempoSessionRailTest.NOW, ZoneOffset.UTC))
-            .agent("bot", Policy.unlimited())
-            .build();
     pay(challenge("open", 1_000)); // deposit 3,000, 1,000 signed
     pay(challenge("mid", 1_500)); // 2,500 signed, 500 left
 
