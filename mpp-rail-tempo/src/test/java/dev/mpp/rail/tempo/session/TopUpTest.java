@@ -104,14 +104,6 @@ class TopUpTest {
     return paid;
   }
 
-  static BigInteger amount(PaymentAuthorization authorization) {
-    return new BigInteger(
-        Credential.parse(authorization.authorizationHeader())
-            .payload()
-            .path("cumulativeAmount")
-            .asText());
-  }
-
   @Test
   void aCoveredRequestSignsWhileAnotherRequestsTopUpIsOnItsWay() throws Exception {
     pay(challenge("open", 1_000)); // deposit 3,000, 1,000 signed
@@ -121,13 +113,14 @@ class TopUpTest {
     assertThat(topUpSent.await(60, TimeUnit.SECONDS)).as("the top-up reached the server").isTrue();
     Future<PaymentAuthorization> covered500 = pool.submit(() -> pay(challenge("covered", 500)));
 
-    assertThat(amount(covered500.get(60, TimeUnit.SECONDS)))
+    assertThat(TempoSessionRailTest.amount(covered500.get(60, TimeUnit.SECONDS)))
         .as("signed while the top-up waits for the server")
         .isEqualTo(BigInteger.valueOf(3_000));
     assertThat(short1000.isDone()).as("the top-up is still unanswered").isFalse();
 
     serverAnswers.countDown();
-    assertThat(amount(short1000.get(60, TimeUnit.SECONDS))).isEqualTo(BigInteger.valueOf(4_000));
+    assertThat(TempoSessionRailTest.amount(short1000.get(60, TimeUnit.SECONDS)))
+        .isEqualTo(BigInteger.valueOf(4_000));
     ChannelState channel = channels.list("bot").get(0);
     assertThat(channel.deposit())
         .as("topped up by maxDeposit less the unspent 500")
