@@ -112,14 +112,15 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
     return channels.store();
   }
 
-  @Override
-  public String method() {
-    return METHOD;
-  }
-
+  /** {@code session} only: charges are {@link dev.mpp.rail.tempo.TempoChargeRail}'s. */
   @Override
   public List<String> intents() {
     return List.of(INTENT);
+  }
+
+  @Override
+  public String method() {
+    return METHOD;
   }
 
   /**
