@@ -1,5 +1,6 @@
 package dev.mpp.cli;
 
+import dev.mpp.cli.conformance.ConformanceAdapterCommand;
 import dev.mpp.client.MppException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
       DecodeCommand.class,
       LedgerCommand.class,
       BudgetCommand.class,
-      SessionCommand.class
+      SessionCommand.class,
+      ConformanceAdapterCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -43,7 +45,7 @@ public final class Main implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "missing command: fetch, inspect, decode, ledger, budget or session");
+        "missing command: fetch, inspect, decode, ledger, budget, session or conformance-adapter");
   }
 
   /** Runs the tool and exits with its exit code. */

@@ -99,6 +99,7 @@ class WalletFlowTest {
             .put("method", credential.challenge().method())
             .put("reference", "ref-" + credential.challenge().id())
             .put("challengeId", credential.challenge().id())
+            .put("timestamp", "2026-04-01T10:00:01Z")
             .toString();
     String header =
         Base64.getUrlEncoder()

@@ -2,9 +2,11 @@ package dev.mpp.client.wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * RFC 9110 §11 tokenizer for one {@code WWW-Authenticate} field value: a comma-separated list of
@@ -18,6 +20,14 @@ final class AuthParams {
     final String scheme;
     final int start;
     final Map<String, String> params = new LinkedHashMap<>();
+
+    /**
+     * Names of quoted parameters followed by stray text before the next comma (e.g. unescaped
+     * quotes inside a value): the value up to its closing quote is kept and the scheme decides
+     * whether that may stand.
+     */
+    final Set<String> strayAfter = new LinkedHashSet<>();
+
     int end;
     String token68;
     String error;
@@ -102,7 +112,8 @@ final class AuthParams {
       return;
     }
     String value;
-    if (s.charAt(i) == '"') {
+    boolean quoted = s.charAt(i) == '"';
+    if (quoted) {
       value = readQuoted(target);
       if (value == null) {
         return;
@@ -123,7 +134,11 @@ final class AuthParams {
     }
     skipOws();
     if (i < s.length() && s.charAt(i) != ',') {
-      target.fail("expected ',' after auth-param '" + key + "'");
+      if (quoted) {
+        target.strayAfter.add(key);
+      } else {
+        target.fail("expected ',' after auth-param '" + key + "'");
+      }
       skipPastComma();
     }
   }

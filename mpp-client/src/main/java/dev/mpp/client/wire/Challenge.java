@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,16 @@ public final class Challenge {
       Pattern.compile(
           "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?"
               + "([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
+  /**
+   * The parameters a payment decision or the credential echo depends on. Stray text after one of
+   * these quoted values (say, an unescaped quote inside it) makes the challenge invalid: the value
+   * may have been cut short. After {@code description} (display only) or an unknown parameter
+   * (ignored), the value up to its closing quote is kept and the rest of that list element ignored,
+   * as the MPP conformance suite expects of every SDK (CONFORMANCE.md, deviations).
+   */
+  private static final Set<String> PAYMENT_PARAMS =
+      Set.of("id", "realm", "method", "intent", "request", "expires", "digest", "opaque");
 
   private final String id;
   private final String realm;
@@ -143,6 +154,11 @@ public final class Challenge {
           }
           if (entry.token68 != null) {
             throw malformed("Payment challenges carry auth-params, not a token68");
+          }
+          for (String name : entry.strayAfter) {
+            if (PAYMENT_PARAMS.contains(name)) {
+              throw malformed("stray text after the quoted value of '" + name + "'");
+            }
           }
           valid.add(fromParams(entry.params));
         } catch (ProtocolException e) {

@@ -55,7 +55,7 @@ public final class Credential {
     if (Base64Url.maxDecodedLength(encoded) > 4 * PaymentRequest.MAX_DECODED_BYTES) {
       throw new ProtocolException(ErrorCode.HEADER_TOO_LARGE, "credential is too large");
     }
-    byte[] bytes = Base64Url.decode(encoded);
+    byte[] bytes = Base64Url.decodeOrNull(encoded);
     ObjectNode json = bytes == null ? null : Json.parseObject(bytes);
     if (json == null) {
       throw malformed("credential is not base64url JSON of an object");
@@ -69,25 +69,65 @@ public final class Credential {
     if (source != null && !source.isTextual()) {
       throw malformed("credential 'source' must be a string");
     }
+    Challenge.Builder echoed =
+        Challenge.builder()
+            .id(echoedText(c, "id"))
+            .realm(echoedText(c, "realm"))
+            .method(echoedText(c, "method"))
+            .intent(echoedText(c, "intent"))
+            .request(echoedText(c, "request"))
+            .expires(echoedText(c, "expires"))
+            .description(echoedText(c, "description"))
+            .digest(echoedText(c, "digest"))
+            .opaque(echoedOpaque(c));
     Challenge challenge;
     try {
-      challenge =
-          Challenge.builder()
-              .id(Json.text(c, "id"))
-              .realm(Json.text(c, "realm"))
-              .method(Json.text(c, "method"))
-              .intent(Json.text(c, "intent"))
-              .request(Json.text(c, "request"))
-              .expires(Json.text(c, "expires"))
-              .description(Json.text(c, "description"))
-              .digest(Json.text(c, "digest"))
-              .opaque(Json.text(c, "opaque"))
-              .build();
+      challenge = echoed.build();
     } catch (ProtocolException e) {
       throw malformed("credential's echoed challenge is invalid: " + e.getMessage());
     }
     return new Credential(
         challenge, (ObjectNode) payload, source == null ? null : source.textValue());
+  }
+
+  /**
+   * A string parameter of the echoed challenge, or null when absent. Every challenge parameter is a
+   * string (draft-httpauth-payment §5.2): one of another JSON type is an error, never dropped, so a
+   * credential cannot lose, say, its {@code expires} on the way through.
+   */
+  private static String echoedText(JsonNode challenge, String field) {
+    JsonNode value = challenge.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw malformed("credential's echoed challenge field '" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  /**
+   * The echoed {@code opaque}: a base64url string, or the object of strings older {@code mppx}
+   * clients wrote instead. That legacy form is kept the way {@code mppx} keeps it, as the JCS
+   * base64url string the draft requires (the form servers bind into the challenge id); any other
+   * shape is an error.
+   */
+  private static String echoedOpaque(JsonNode challenge) {
+    JsonNode value = challenge.get("opaque");
+    if (value == null || value.isTextual()) {
+      return value == null ? null : value.textValue();
+    }
+    if (value.isObject()) {
+      boolean strings = true;
+      for (JsonNode member : value) {
+        strings &= member.isTextual();
+      }
+      if (strings) {
+        return Base64Url.encode(Jcs.canonicalize(value).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    throw malformed(
+        "credential's echoed challenge field 'opaque' must be a string (or an object of strings)");
   }
 
   private static ProtocolException malformed(String message) {

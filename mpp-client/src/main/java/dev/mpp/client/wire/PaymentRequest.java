@@ -45,7 +45,7 @@ public final class PaymentRequest {
       throw new ProtocolException(
           ErrorCode.HEADER_TOO_LARGE, "payment request exceeds " + MAX_DECODED_BYTES + " bytes");
     }
-    byte[] bytes = Base64Url.decode(raw);
+    byte[] bytes = Base64Url.decodeOrNull(raw);
     if (bytes == null) {
       throw malformed("request is not base64url");
     }

@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,6 +161,61 @@ class ChallengeTest {
 
     assertThat(c.id()).isEqualTo("a");
     assertThat(c.toHeaderValue()).doesNotContain("future").doesNotContain("other");
+  }
+
+  /** The conformance suite's {@code www-authenticate} / {@code unescaped_quotes_in_description}. */
+  @Test
+  void unescapedQuotesInTheDescriptionCutItAtTheClosingQuote() {
+    Challenge c =
+        Challenge.parse(
+            "Payment id=\"ch_special\", realm=\"api.example.com\", method=\"tempo\","
+                + " intent=\"charge\", request=\"eyJhbW91bnQiOiIxMDAifQ\","
+                + " description=\"Payment for \"Premium\" service \u2014 50% off!\"");
+
+    assertThat(c.description()).contains("Payment for ");
+    assertThat(c.id()).isEqualTo("ch_special");
+    assertThat(c.realm()).isEqualTo("api.example.com");
+    assertThat(c.request().raw()).isEqualTo("eyJhbW91bnQiOiIxMDAifQ");
+  }
+
+  @Test
+  void strayTextAfterAnUnknownQuotedParameterIsIgnoredUpToTheNextComma() {
+    Challenge c = Challenge.parse(minimal("a") + ", future=\"x\"y z, description=\"d\"");
+
+    assertThat(c.id()).isEqualTo("a");
+    assertThat(c.description()).contains("d");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"id", "realm", "method", "intent", "request", "expires", "digest", "opaque"})
+  void strayTextAfterAParameterAPaymentDependsOnMakesTheChallengeInvalid(String name) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("id", "x");
+    values.put("realm", "x");
+    values.put("method", "tempo");
+    values.put("intent", "charge");
+    values.put("request", EMPTY);
+    values.put("expires", "2099-01-01T00:00:00Z");
+    values.put("digest", "sha-256=:Bxp4xJtbVfsB9npD5AEWUnIk76Cuv8Au4ECDA+F0biY=:");
+    values.put("opaque", EMPTY);
+    StringJoiner header = new StringJoiner(", ", "Payment ", "");
+    values.forEach(
+        (param, value) ->
+            header.add(param + "=\"" + value + "\"" + (param.equals(name) ? "stray\"\"" : "")));
+
+    ProtocolException error = onlyError(Challenge.parseAll(List.of(header.toString())));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_CHALLENGE);
+    assertThat(error.getMessage()).isEqualTo("stray text after the quoted value of '" + name + "'");
+  }
+
+  @Test
+  void strayTextAfterATokenValueStaysAnError() {
+    ProtocolException error =
+        onlyError(Challenge.parseAll(List.of(minimal("a") + ", description=token stray")));
+
+    assertThat(error.getMessage()).isEqualTo("expected ',' after auth-param 'description'");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CredentialTest {
@@ -214,5 +215,73 @@ class CredentialTest {
 
     assertThat(credential.challenge().id()).isEqualTo("a");
     assertThat(credential.payload()).isEqualTo(JSON.readTree("{\"signature\":\"0x1\"}"));
+  }
+
+  /**
+   * A credential echoing {@code {"id":"a","realm":"r","method":"tempo","intent":"charge",
+   * "request":"e30"}} with {@code members} (JSON object text) set on top.
+   */
+  private static String credentialWith(String members) throws Exception {
+    ObjectNode challenge =
+        (ObjectNode)
+            JSON.readTree(
+                "{\"id\":\"a\",\"realm\":\"r\",\"method\":\"tempo\",\"intent\":\"charge\","
+                    + "\"request\":\"e30\"}");
+    challenge.setAll((ObjectNode) JSON.readTree(members));
+    ObjectNode credential = JSON.createObjectNode();
+    credential.set("challenge", challenge);
+    credential.putObject("payload");
+    return "Payment " + b64(JSON.writeValueAsString(credential));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'{\"opaque\":[\"x\"]}'|opaque|' (or an object of strings)'",
+        "'{\"opaque\":{\"pi\":1}}'|opaque|' (or an object of strings)'",
+        "'{\"opaque\":null}'|opaque|' (or an object of strings)'",
+        "'{\"expires\":1767225600}'|expires|''",
+        "'{\"description\":42}'|description|''",
+        "'{\"description\":null}'|description|''",
+        "'{\"digest\":true}'|digest|''",
+        "'{\"id\":7}'|id|''",
+        "'{\"request\":{}}'|request|''"
+      })
+  void aChallengeFieldOfTheWrongJsonTypeIsAnErrorNotDropped(
+      String members, String field, String suffix) throws Exception {
+    ProtocolException error = parseError(credentialWith(members));
+
+    assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_CREDENTIAL);
+    assertThat(error.getMessage())
+        .isEqualTo("credential's echoed challenge field '" + field + "' must be a string" + suffix);
+  }
+
+  @Test
+  void theLegacyObjectOpaqueOfOlderMppxIsKeptAsItsJcsBase64UrlString() throws Exception {
+    Credential credential =
+        Credential.parse(credentialWith("{\"opaque\":{\"pi\":\"pi_1\",\"a\":\"b\"}}"));
+
+    // base64url of the JCS form {"a":"b","pi":"pi_1"}
+    assertThat(credential.challenge().opaque()).contains("eyJhIjoiYiIsInBpIjoicGlfMSJ9");
+    assertThat(decode(credential.toHeaderValue()).get("challenge").get("opaque").asText())
+        .isEqualTo("eyJhIjoiYiIsInBpIjoicGlfMSJ9");
+  }
+
+  @Test
+  void everyStringFieldOfTheEchoedChallengeIsKept() throws Exception {
+    Challenge challenge =
+        Credential.parse(
+                credentialWith(
+                    "{\"expires\":\"2026-01-29T12:30:00Z\",\"description\":\"d\","
+                        + "\"digest\":\"sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=\","
+                        + "\"opaque\":\"eyJwaSI6InBpXzEifQ\"}"))
+            .challenge();
+
+    assertThat(challenge.expiresRaw()).contains("2026-01-29T12:30:00Z");
+    assertThat(challenge.description()).contains("d");
+    assertThat(challenge.digestRaw())
+        .contains("sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=");
+    assertThat(challenge.opaque()).contains("eyJwaSI6InBpXzEifQ");
   }
 }

@@ -1,6 +1,10 @@
 package dev.mpp.ledger.jdbc;
 
+import dev.mpp.wallet.ledger.Limit;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Time arithmetic of the running aggregates ({@code mpp_bucket}) that make a window check cost a
@@ -62,6 +66,15 @@ final class BucketPlan {
 
   private static long toNanosUnchecked(Instant at) {
     return at.getEpochSecond() * NANOS + at.getNano();
+  }
+
+  /**
+   * The scopes a record of {@code agent} (in {@code fleet}, or none) is counted in, agent first.
+   */
+  static Set<Limit.Scope> scopesOf(String agent, String fleet) {
+    return fleet == null
+        ? Set.of(Limit.Scope.agent(agent))
+        : new LinkedHashSet<>(List.of(Limit.Scope.agent(agent), Limit.Scope.fleet(fleet)));
   }
 
   /** Start (epoch ns) of the bucket of span {@code spanSeconds} that contains {@code ns}. */

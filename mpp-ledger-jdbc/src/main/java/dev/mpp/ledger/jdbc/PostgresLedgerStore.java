@@ -1,8 +1,6 @@
 package dev.mpp.ledger.jdbc;
 
 import dev.mpp.wallet.ledger.Limit;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -57,7 +55,7 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
   private final Set<Limit.Scope> knownScopes = ConcurrentHashMap.newKeySet();
 
   private PostgresLedgerStore(ConnectionSource connections, String description) {
-    super(connections, "mpp-ledger-writer-postgres");
+    super(connections, "mpp-ledger-writer-postgres", PostgresDialect.INSTANCE);
     this.connections = connections;
     this.description = description;
   }
@@ -91,44 +89,75 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
     private final Properties properties = new Properties();
     private int poolSize = 8;
     private Duration acquireTimeout = Duration.ofSeconds(30);
+    private final SetOnce once = new SetOnce();
 
     private Builder(String url, DataSource dataSource) {
       this.url = url;
       this.dataSource = dataSource;
     }
 
-    /** The database user (else taken from the URL). */
+    /**
+     * The database user (else taken from the URL).
+     *
+     * @throws IllegalStateException when already set
+     */
     public Builder user(String user) {
-      properties.setProperty("user", Objects.requireNonNull(user, "user"));
-      return this;
+      return setProperty("user", Objects.requireNonNull(user, "user"));
     }
 
-    /** The database password (else taken from the URL); never logged. */
+    /**
+     * The database password (else taken from the URL); never logged.
+     *
+     * @throws IllegalStateException when already set
+     */
     public Builder password(String password) {
-      properties.setProperty("password", Objects.requireNonNull(password, "password"));
-      return this;
+      return setProperty("password", Objects.requireNonNull(password, "password"));
     }
 
-    /** A pgJDBC connection property, e.g. {@code ssl=true}. */
+    /**
+     * A pgJDBC connection property, e.g. {@code ssl=true}.
+     *
+     * @throws IllegalStateException when that property (or {@code user}, {@code password}) is
+     *     already set
+     */
     public Builder property(String name, String value) {
+      return setProperty(
+          Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    }
+
+    private Builder setProperty(String name, String value) {
+      once.mark(name);
       properties.setProperty(name, value);
       return this;
     }
 
-    /** How many connections the store's own pool opens at most; default 8. */
+    /**
+     * How many connections the store's own pool opens at most; default 8.
+     *
+     * @throws IllegalArgumentException when less than 2
+     * @throws IllegalStateException when already set
+     */
     public Builder poolSize(int poolSize) {
       if (poolSize < 2) {
         throw new IllegalArgumentException("poolSize must be at least 2 (one writer, one reader)");
       }
+      once.mark("poolSize");
       this.poolSize = poolSize;
       return this;
     }
 
-    /** How long to wait for a free pooled connection; default 30 s. */
+    /**
+     * How long to wait for a free pooled connection; default 30 s.
+     *
+     * @throws IllegalArgumentException when negative
+     * @throws IllegalStateException when already set
+     */
     public Builder acquireTimeout(Duration acquireTimeout) {
+      Objects.requireNonNull(acquireTimeout, "acquireTimeout");
       if (acquireTimeout.isNegative()) {
         throw new IllegalArgumentException("acquireTimeout must not be negative");
       }
+      once.mark("acquireTimeout");
       this.acquireTimeout = acquireTimeout;
       return this;
     }
@@ -204,7 +233,10 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
         lock.setLong(1, MIGRATION_LOCK);
         lock.execute();
       }
-      LedgerSchema.migrate(connection, PostgresLedgerStore::tableExists, MIGRATIONS);
+      LedgerSchema.migrate(
+          connection,
+          PostgresLedgerStore::tableExists,
+          LedgerSchema.migrations(PostgresDialect.INSTANCE));
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
@@ -224,57 +256,6 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
       }
     }
   }
-
-  private static final List<LedgerSchema.Migration> MIGRATIONS =
-      List.of(
-          new LedgerSchema.Migration(
-              1,
-              "payments, spend buckets, scope lock rows",
-              List.of(
-                  "CREATE TABLE mpp_payment ("
-                      + " seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-                      + " id TEXT NOT NULL UNIQUE,"
-                      + " agent TEXT NOT NULL,"
-                      + " fleet TEXT,"
-                      + " created_ns BIGINT NOT NULL,"
-                      + " updated_ns BIGINT NOT NULL,"
-                      + " url TEXT,"
-                      + " origin TEXT,"
-                      + " realm TEXT,"
-                      + " method TEXT NOT NULL,"
-                      + " intent TEXT NOT NULL,"
-                      + " challenge_id TEXT NOT NULL,"
-                      + " amount NUMERIC(78, 0) NOT NULL,"
-                      + " currency TEXT NOT NULL,"
-                      + " chain_id BIGINT,"
-                      + " decimals INTEGER NOT NULL,"
-                      + " asset_key TEXT NOT NULL,"
-                      + " usd_micros BIGINT NOT NULL,"
-                      + " fee_usd_micros BIGINT NOT NULL,"
-                      + " state TEXT NOT NULL"
-                      + "  CHECK (state IN ('HELD', 'PAID', 'RELEASED', 'UNKNOWN')),"
-                      + " reference TEXT,"
-                      + " receipt_header TEXT,"
-                      + " rationale TEXT,"
-                      + " detail TEXT)",
-                  "CREATE INDEX mpp_payment_agent_created ON mpp_payment (agent, created_ns)",
-                  "CREATE INDEX mpp_payment_fleet_created ON mpp_payment (fleet, created_ns)",
-                  "CREATE INDEX mpp_payment_created ON mpp_payment (created_ns)",
-                  "CREATE INDEX mpp_payment_state_created ON mpp_payment (state, created_ns)",
-                  "CREATE TABLE mpp_bucket ("
-                      + " scope_kind TEXT NOT NULL,"
-                      + " scope_name TEXT NOT NULL,"
-                      + " span BIGINT NOT NULL,"
-                      + " start_ns BIGINT NOT NULL,"
-                      + " asset_key TEXT NOT NULL,"
-                      + " usd_micros BIGINT NOT NULL,"
-                      + " pay_count BIGINT NOT NULL,"
-                      + " units NUMERIC NOT NULL,"
-                      + " PRIMARY KEY (scope_kind, scope_name, span, start_ns, asset_key))",
-                  "CREATE TABLE mpp_scope ("
-                      + " kind TEXT NOT NULL,"
-                      + " name TEXT NOT NULL,"
-                      + " PRIMARY KEY (kind, name))")));
 
   // ---------------------------------------------------------------- JdbcLedgerStore hooks
 
@@ -328,7 +309,7 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
     String[] names = new String[scopes.size()];
     int i = 0;
     for (Limit.Scope scope : scopes) {
-      kinds[i] = kind(scope);
+      kinds[i] = LedgerSql.kind(scope);
       names[i] = scope.name();
       i++;
     }
@@ -350,11 +331,6 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
   }
 
   @Override
-  boolean locksScopes() {
-    return true;
-  }
-
-  @Override
   void prepareScopes(Collection<Limit.Scope> scopes) {
     if (knownScopes.containsAll(scopes)) {
       return;
@@ -366,14 +342,14 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
       PreparedStatement insert = session.prepare(INSERT_SCOPE);
       for (Limit.Scope scope : scopes) {
         if (!knownScopes.contains(scope)) {
-          insert.setString(1, kind(scope));
+          insert.setString(1, LedgerSql.kind(scope));
           insert.setString(2, scope.name());
           insert.executeUpdate();
         }
       }
       knownScopes.addAll(scopes);
     } catch (SQLException e) {
-      broken = isBroken(e);
+      broken = dialect.isBroken(e);
       throw failure("cannot create the budget scope rows: " + e.getMessage(), e);
     } finally {
       if (session != null) {
@@ -388,21 +364,22 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
    * whole batch, which matters while the fleet row is locked.
    */
   @Override
-  boolean[] insertAll(Session session, List<Reservation> reservations) throws SQLException {
+  boolean[] insertAll(Session session, List<CapCheck.Reservation> reservations)
+      throws SQLException {
     boolean[] inserted = new boolean[reservations.size()];
     for (int scopes = 1; scopes <= 2; scopes++) {
       List<Integer> indexes = new java.util.ArrayList<>();
       PreparedStatement statement = null;
       for (int k = 0; k < reservations.size(); k++) {
-        Reservation r = reservations.get(k);
+        CapCheck.Reservation r = reservations.get(k);
         if ((r.record().fleet() == null ? 1 : 2) != scopes) {
           continue;
         }
         if (statement == null) {
           statement = session.prepare(INSERT_WITH_BUCKETS[scopes]);
         }
-        int next = bindRecord(statement, 1, r.record(), r.createdNs(), r.assetKey());
-        bindBuckets(statement, next, r.record(), r.createdNs(), r.assetKey());
+        int next = rows.bind(statement, 1, r.record(), r.createdNs(), r.assetKey());
+        writes.bindBuckets(statement, next, r.record(), r.createdNs(), r.assetKey());
         statement.addBatch();
         indexes.add(k);
       }
@@ -423,9 +400,9 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
   private static String insertWithBuckets(int scopes) {
     StringBuilder sql =
         new StringBuilder("WITH ins AS (INSERT INTO mpp_payment (")
-            .append(COLUMNS)
+            .append(LedgerSql.COLUMNS)
             .append(") VALUES (")
-            .append("?, ".repeat(22))
+            .append("?, ".repeat(RecordRows.COLUMN_COUNT - 1))
             .append("?) ON CONFLICT (id) DO NOTHING RETURNING 1)")
             .append(
                 " INSERT INTO mpp_bucket (scope_kind, scope_name, span, start_ns, asset_key,"
@@ -442,43 +419,6 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
                 + " pay_count = mpp_bucket.pay_count + excluded.pay_count,"
                 + " units = mpp_bucket.units + excluded.units")
         .toString();
-  }
-
-  @Override
-  String unitsParam() {
-    return "?";
-  }
-
-  @Override
-  String addUnits(String left, String right) {
-    return left + " + " + right;
-  }
-
-  @Override
-  void setUnits(PreparedStatement statement, int index, BigInteger units) throws SQLException {
-    statement.setBigDecimal(index, new BigDecimal(units));
-  }
-
-  @Override
-  BigInteger getUnits(ResultSet rows, int column) throws SQLException {
-    return rows.getBigDecimal(column).toBigIntegerExact();
-  }
-
-  @Override
-  boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    return "40001".equals(state) || "40P01".equals(state) || "55P03".equals(state);
-  }
-
-  @Override
-  boolean isBusy(SQLException e) {
-    return false;
-  }
-
-  @Override
-  boolean isBroken(SQLException e) {
-    String state = e.getSQLState();
-    return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
   @Override

@@ -12,12 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The embedded ledger: one SQLite file in WAL mode. The default store of a single agent or of a few
@@ -48,8 +45,6 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
     NORMAL
   }
 
-  private static final String UNITS_ADD = "mpp_units_add";
-
   private final Path file;
   private final Builder config;
   private Session writeSession;
@@ -58,7 +53,8 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
     super(
         ConnectionSource.pool(
             () -> openReader(file, config), config.readers, config.busyTimeout.toMillis()),
-        "mpp-ledger-writer-sqlite");
+        "mpp-ledger-writer-sqlite",
+        SqliteDialect.INSTANCE);
     this.file = file;
     this.config = config;
     this.writeSession = writeSession;
@@ -87,31 +83,51 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
     private Synchronous synchronous = Synchronous.FULL;
     private Duration busyTimeout = Duration.ofSeconds(30);
     private int readers = 4;
+    private final SetOnce once = new SetOnce();
 
     private Builder(Path file) {
       this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
     }
 
-    /** When a commit is on disk; default {@link Synchronous#FULL}. */
+    /**
+     * When a commit is on disk; default {@link Synchronous#FULL}.
+     *
+     * @throws IllegalStateException when already set
+     */
     public Builder synchronous(Synchronous synchronous) {
+      Objects.requireNonNull(synchronous, "synchronous");
+      once.mark("synchronous");
       this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
       return this;
     }
 
-    /** How long to wait for another process's write transaction; default 30 s. */
+    /**
+     * How long to wait for another process's write transaction; default 30 s.
+     *
+     * @throws IllegalArgumentException when negative or beyond {@code Integer.MAX_VALUE} ms
+     * @throws IllegalStateException when already set
+     */
     public Builder busyTimeout(Duration busyTimeout) {
+      Objects.requireNonNull(busyTimeout, "busyTimeout");
       if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("busyTimeout out of range");
       }
+      once.mark("busyTimeout");
       this.busyTimeout = busyTimeout;
       return this;
     }
 
-    /** How many read connections to keep; default 4. */
+    /**
+     * How many read connections to keep; default 4.
+     *
+     * @throws IllegalArgumentException when less than 1
+     * @throws IllegalStateException when already set
+     */
     public Builder readConnections(int readers) {
       if (readers < 1) {
         throw new IllegalArgumentException("readConnections must be at least 1");
       }
+      once.mark("readConnections");
       this.readers = readers;
       return this;
     }
@@ -169,7 +185,7 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
     try {
       Function.create(
           connection,
-          UNITS_ADD,
+          SqliteDialect.UNITS_ADD,
           new Function() {
             @Override
             protected void xFunc() throws SQLException {
@@ -207,7 +223,10 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
     try (Statement statement = connection.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
       try {
-        LedgerSchema.migrate(connection, SqliteLedgerStore::tableExists, MIGRATIONS);
+        LedgerSchema.migrate(
+            connection,
+            SqliteLedgerStore::tableExists,
+            LedgerSchema.migrations(SqliteDialect.INSTANCE));
         statement.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
         statement.execute("ROLLBACK");
@@ -226,54 +245,6 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
       }
     }
   }
-
-  private static final List<LedgerSchema.Migration> MIGRATIONS =
-      List.of(
-          new LedgerSchema.Migration(
-              1,
-              "payments, spend buckets",
-              List.of(
-                  "CREATE TABLE mpp_payment ("
-                      + " seq INTEGER PRIMARY KEY,"
-                      + " id TEXT NOT NULL UNIQUE,"
-                      + " agent TEXT NOT NULL,"
-                      + " fleet TEXT,"
-                      + " created_ns INTEGER NOT NULL,"
-                      + " updated_ns INTEGER NOT NULL,"
-                      + " url TEXT,"
-                      + " origin TEXT,"
-                      + " realm TEXT,"
-                      + " method TEXT NOT NULL,"
-                      + " intent TEXT NOT NULL,"
-                      + " challenge_id TEXT NOT NULL,"
-                      + " amount TEXT NOT NULL,"
-                      + " currency TEXT NOT NULL,"
-                      + " chain_id INTEGER,"
-                      + " decimals INTEGER NOT NULL,"
-                      + " asset_key TEXT NOT NULL,"
-                      + " usd_micros INTEGER NOT NULL,"
-                      + " fee_usd_micros INTEGER NOT NULL,"
-                      + " state TEXT NOT NULL"
-                      + "  CHECK (state IN ('HELD', 'PAID', 'RELEASED', 'UNKNOWN')),"
-                      + " reference TEXT,"
-                      + " receipt_header TEXT,"
-                      + " rationale TEXT,"
-                      + " detail TEXT)",
-                  "CREATE INDEX mpp_payment_agent_created ON mpp_payment (agent, created_ns)",
-                  "CREATE INDEX mpp_payment_fleet_created ON mpp_payment (fleet, created_ns)",
-                  "CREATE INDEX mpp_payment_created ON mpp_payment (created_ns)",
-                  "CREATE INDEX mpp_payment_state_created ON mpp_payment (state, created_ns)",
-                  "CREATE TABLE mpp_bucket ("
-                      + " scope_kind TEXT NOT NULL,"
-                      + " scope_name TEXT NOT NULL,"
-                      + " span INTEGER NOT NULL,"
-                      + " start_ns INTEGER NOT NULL,"
-                      + " asset_key TEXT NOT NULL,"
-                      + " usd_micros INTEGER NOT NULL,"
-                      + " pay_count INTEGER NOT NULL,"
-                      + " units TEXT NOT NULL,"
-                      + " PRIMARY KEY (scope_kind, scope_name, span, start_ns, asset_key))"
-                      + " WITHOUT ROWID")));
 
   // ---------------------------------------------------------------- JdbcLedgerStore hooks
 
@@ -319,56 +290,6 @@ public final class SqliteLedgerStore extends JdbcLedgerStore {
   @Override
   void lockScopes(Session session, Collection<Limit.Scope> scopes) {
     // BEGIN IMMEDIATE already holds the database's single write lock
-  }
-
-  @Override
-  boolean locksScopes() {
-    return false;
-  }
-
-  @Override
-  String unitsParam() {
-    return "?";
-  }
-
-  @Override
-  String addUnits(String left, String right) {
-    return UNITS_ADD + "(" + left + ", " + right + ")";
-  }
-
-  @Override
-  void setUnits(PreparedStatement statement, int index, BigInteger units) throws SQLException {
-    statement.setString(index, units.toString());
-  }
-
-  @Override
-  BigInteger getUnits(ResultSet rows, int column) throws SQLException {
-    return new BigInteger(rows.getString(column));
-  }
-
-  @Override
-  boolean isTransient(SQLException e) {
-    return false;
-  }
-
-  @Override
-  boolean isBusy(SQLException e) {
-    int primary = primaryCode(e);
-    return primary == SQLiteErrorCode.SQLITE_BUSY.code
-        || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
-  }
-
-  @Override
-  boolean isBroken(SQLException e) {
-    int primary = primaryCode(e);
-    return !(isBusy(e) || primary == SQLiteErrorCode.SQLITE_CONSTRAINT.code);
-  }
-
-  private static int primaryCode(SQLException e) {
-    if (e instanceof SQLiteException sqlite) {
-      return sqlite.getResultCode().code & 0xff;
-    }
-    return e.getErrorCode() & 0xff;
   }
 
   @Override

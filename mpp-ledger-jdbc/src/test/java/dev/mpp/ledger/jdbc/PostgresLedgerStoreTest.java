@@ -14,7 +14,7 @@ import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.ledger.Usage;
 import dev.mpp.wallet.testing.ContentionWorkload;
-import dev.mpp.wallet.testing.LedgerStoreContractTest;
+import dev.mpp.wallet.testing.LedgerStoreContract;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The PostgreSQL store against the throwaway server of {@code .ci/postgres.sh}: the contract, plus
  * two JVMs sharing one budget, crashes, and schemas it must not touch.
  */
-class PostgresLedgerStoreTest extends LedgerStoreContractTest {
+class PostgresLedgerStoreTest extends LedgerStoreContract {
 
   @Override
   protected LedgerStore newStore() {

@@ -13,7 +13,7 @@ import dev.mpp.client.PaymentState;
 import dev.mpp.wallet.ledger.LedgerStore;
 import dev.mpp.wallet.ledger.Limit;
 import dev.mpp.wallet.testing.ContentionWorkload;
-import dev.mpp.wallet.testing.LedgerStoreContractTest;
+import dev.mpp.wallet.testing.LedgerStoreContract;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SQLite store: the contract, plus files shared by processes, crashes and damaged files. */
-class SqliteLedgerStoreTest extends LedgerStoreContractTest {
+class SqliteLedgerStoreTest extends LedgerStoreContract {
 
   @TempDir Path dir;
 

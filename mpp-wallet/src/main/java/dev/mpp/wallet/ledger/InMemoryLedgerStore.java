@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,11 +48,8 @@ public final class InMemoryLedgerStore implements LedgerStore {
 
   @Override
   public Reserved reserve(PaymentRecord record, List<Limit> limits) {
-    Objects.requireNonNull(record, "record");
+    PaymentStateMachine.requireReservable(record);
     Objects.requireNonNull(limits, "limits");
-    if (record.state() != PaymentState.HELD) {
-      throw new IllegalArgumentException("a reservation must be in state HELD");
-    }
     lock.lock();
     try {
       if (closed) {
@@ -99,25 +95,11 @@ public final class InMemoryLedgerStore implements LedgerStore {
       checkOpen();
       Entry entry = records.get(id);
       if (entry == null) {
-        throw new NoSuchElementException("no payment record " + id);
+        throw PaymentStateMachine.noSuchRecord(id);
       }
-      PaymentRecord current = entry.record;
-      if (current.state() == state) {
-        return current;
-      }
-      if (!allowed(current.state(), state)) {
-        throw new IllegalStateException(
-            "payment " + id + " cannot move from " + current.state() + " to " + state);
-      }
-      PaymentRecord updated =
-          current.withState(
-              state,
-              reference != null ? reference : current.reference(),
-              receiptHeader != null ? receiptHeader : current.receiptHeader(),
-              detail != null ? detail : current.detail(),
-              at);
-      entry.record = updated;
-      return updated;
+      entry.record =
+          PaymentStateMachine.transition(entry.record, state, reference, receiptHeader, detail, at);
+      return entry.record;
     } finally {
       lock.unlock();
     }
@@ -153,15 +135,6 @@ public final class InMemoryLedgerStore implements LedgerStore {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** The transitions {@link LedgerStore#transition} allows. */
-  static boolean allowed(PaymentState from, PaymentState to) {
-    return switch (from) {
-      case HELD -> to != PaymentState.HELD;
-      case UNKNOWN -> to == PaymentState.PAID || to == PaymentState.RELEASED;
-      case PAID, RELEASED -> false;
-    };
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.mpp.wallet.testing.LedgerStoreContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The in-memory store against the same contract as the durable ones. */
 class InMemoryLedgerStoreTest extends LedgerStoreContract {
   @Override
   protected LedgerStore newStore() {
@@ -16,7 +17,7 @@ class InMemoryLedgerStoreTest extends LedgerStoreContract {
   @Test
   void aClosedStoreRefusesWork() {
     store.close();
-    assertThatThrownBy(() -> store.reserve(held("a", null, 1, T0), List.of()))
+    assertThatThrownBy(() -> store.reserve(nextHeld("a", null, 1, MIDNIGHT), List.of()))
         .isInstanceOf(PaymentFailedException.class);
     assertThatThrownBy(() -> store.query(LedgerQuery.all()))
         .isInstanceOf(IllegalStateException.class);

@@ -13,9 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LedgerExportTest {
-  // {"status":"success","method":"test","reference":"tx-1"}
+  // {"status":"success","method":"test","reference":"tx-1","timestamp":"2026-04-01T10:00:01Z"}
   private static final String RECEIPT =
-      "eyJzdGF0dXMiOiJzdWNjZXNzIiwibWV0aG9kIjoidGVzdCIsInJlZmVyZW5jZSI6InR4LTEifQ";
+      "eyJzdGF0dXMiOiJzdWNjZXNzIiwibWV0aG9kIjoidGVzdCIsInJlZmVyZW5jZSI6"
+          + "InR4LTEiLCJ0aW1lc3RhbXAiOiIyMDI2LTA0LTAxVDEwOjAwOjAxWiJ9";
 
   private static PaymentRecord record(String id, String realm, String rationale) {
     Instant at = Instant.parse("2026-02-03T04:05:06Z");

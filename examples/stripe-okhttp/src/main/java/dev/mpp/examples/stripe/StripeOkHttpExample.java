@@ -38,7 +38,8 @@ public final class StripeOkHttpExample {
     StripeRail.Builder rail =
         StripeRail.builder()
             .secretKey(StripeSecretKey.fromEnvironment("MPP_STRIPE_SECRET_KEY"))
-            .paymentMethod(paymentMethod);
+            .paymentMethod(paymentMethod)
+            .currencies("usd");
     String apiBase = System.getenv("MPP_STRIPE_API_BASE");
     if (apiBase != null) {
       rail.apiBase(URI.create(apiBase));
@@ -53,7 +54,8 @@ public final class StripeOkHttpExample {
         Wallet.builder()
             .ledger(new InMemoryLedgerStore())
             .rail(stripe)
-            .agent("shopper", Policy.builder().maxPerPayment("1.00").cap(Window.DAY, "10.00").build())
+            .agent(
+                "shopper", Policy.builder().maxPerPayment("1.00").cap(Window.DAY, "10.00").build())
             .build()) {
       OkHttpClient client =
           new OkHttpClient.Builder()

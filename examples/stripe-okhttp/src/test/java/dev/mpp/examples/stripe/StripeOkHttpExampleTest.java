@@ -87,6 +87,7 @@ class StripeOkHttpExampleTest {
         StripeRail.builder()
             .secretKey(StripeSecretKey.of(SECRET))
             .paymentMethod("pm_card_visa")
+            .currencies("usd")
             .apiBase(URI.create("http://127.0.0.1:" + stripe.getPort()))
             .build();
 

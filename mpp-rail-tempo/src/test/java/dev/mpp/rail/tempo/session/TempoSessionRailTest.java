@@ -96,7 +96,8 @@ class TempoSessionRailTest {
 
   static Receipt receipt(String channelId, BigInteger accepted) {
     String json =
-        "{\"method\":\"tempo\",\"intent\":\"session\",\"status\":\"success\",\"reference\":\""
+        "{\"method\":\"tempo\",\"intent\":\"session\",\"status\":\"success\","
+            + "\"timestamp\":\"2026-04-01T10:00:01Z\",\"reference\":\""
             + channelId
             + "\",\"challengeId\":\"x\",\"channelId\":\""
             + channelId
