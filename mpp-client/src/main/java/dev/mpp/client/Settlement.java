@@ -90,10 +90,15 @@ final class Settlement {
       boolean tryAgain = status == 402 && released && fresh;
       return new Outcome<>(new PaymentResult<>(paid, record, problem), tryAgain, channelGone);
     }
-    PaymentRecord record =
-        authorization.markUnknown("HTTP " + status + " after the credential was sent");
-    log.debug("challenge {}: outcome unknown (HTTP {})", authorization.challenge().id(), status);
-    rules.notify(l -> l.outcomeUnknown(context, record));
+    PaymentRecord record = authorization.unexpectedStatus(status, problem);
+    if (record.state() == PaymentState.RELEASED) {
+      // The payer knows this status proves nothing settled (e.g. a card/charge 409).
+      log.debug("challenge {}: released on HTTP {}", authorization.challenge().id(), status);
+      rules.notify(l -> l.rejected(context, record, problem));
+    } else {
+      log.debug("challenge {}: outcome unknown (HTTP {})", authorization.challenge().id(), status);
+      rules.notify(l -> l.outcomeUnknown(context, record));
+    }
     return new Outcome<>(new PaymentResult<>(paid, record, problem), false, false);
   }
 

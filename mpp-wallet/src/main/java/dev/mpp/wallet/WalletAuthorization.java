@@ -4,8 +4,10 @@ import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Problem;
 import dev.mpp.client.wire.Receipt;
 import dev.mpp.wallet.ledger.LedgerStore;
+import dev.mpp.wallet.rail.Rail;
 import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -21,6 +23,7 @@ final class WalletAuthorization implements PaymentAuthorization {
   private static final Logger log = LoggerFactory.getLogger(WalletAuthorization.class);
 
   private final Challenge challenge;
+  private final Rail rail;
   private final String header;
   private final String railReference;
   private final boolean settledByRail;
@@ -32,6 +35,7 @@ final class WalletAuthorization implements PaymentAuthorization {
 
   WalletAuthorization(
       Challenge challenge,
+      Rail rail,
       String header,
       String railReference,
       boolean settledByRail,
@@ -39,6 +43,7 @@ final class WalletAuthorization implements PaymentAuthorization {
       LedgerStore ledger,
       Clock clock) {
     this.challenge = challenge;
+    this.rail = rail;
     this.header = header;
     this.railReference = railReference;
     this.settledByRail = settledByRail;
@@ -103,6 +108,14 @@ final class WalletAuthorization implements PaymentAuthorization {
           why + "; the rail had already settled " + railReference + " before sending");
     }
     return finish(PaymentState.RELEASED, null, null, why);
+  }
+
+  @Override
+  public PaymentRecord unexpectedStatus(int httpStatus, Problem problem) {
+    if (rail.provesNoSettlement(httpStatus, problem)) {
+      return release("HTTP " + httpStatus + ": " + rail.method() + " says nothing settled");
+    }
+    return PaymentAuthorization.super.unexpectedStatus(httpStatus, problem);
   }
 
   @Override
