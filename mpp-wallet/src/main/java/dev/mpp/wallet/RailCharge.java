@@ -138,6 +138,7 @@ final class RailCharge {
         rail,
         header,
         payment.reference(),
+        payment.label(),
         payment.settled(),
         record,
         ledger,

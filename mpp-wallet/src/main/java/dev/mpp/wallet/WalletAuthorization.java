@@ -26,6 +26,7 @@ final class WalletAuthorization implements PaymentAuthorization {
   private final Rail rail;
   private final String header;
   private final String railReference;
+  private final String label;
   private final boolean settledByRail;
   private final LedgerStore ledger;
   private final Clock clock;
@@ -38,6 +39,7 @@ final class WalletAuthorization implements PaymentAuthorization {
       Rail rail,
       String header,
       String railReference,
+      String label,
       boolean settledByRail,
       PaymentRecord reserved,
       LedgerStore ledger,
@@ -46,6 +48,7 @@ final class WalletAuthorization implements PaymentAuthorization {
     this.rail = rail;
     this.header = header;
     this.railReference = railReference;
+    this.label = label;
     this.settledByRail = settledByRail;
     this.reserved = reserved;
     this.current = reserved;
@@ -130,7 +133,9 @@ final class WalletAuthorization implements PaymentAuthorization {
       return current;
     }
     finished = true;
-    current = transition(ledger, clock, current, state, reference, receiptHeader, detail);
+    // The rail's label (e.g. "visa ••4242") says what paid; it is never a secret.
+    String noted = label == null ? detail : label + "; " + detail;
+    current = transition(ledger, clock, current, state, reference, receiptHeader, noted);
     return current;
   }
 

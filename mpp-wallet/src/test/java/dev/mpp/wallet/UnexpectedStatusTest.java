@@ -63,7 +63,8 @@ class UnexpectedStatusTest {
         RailPayment payment = delegate.pay(challenge, context);
         signed.incrementAndGet();
         return new RailPayment(
-            payment.payload(), payment.source(), settles ? "0xpushed" : null, settles);
+                payment.payload(), payment.source(), settles ? "0xpushed" : null, settles)
+            .withLabel("test ••0001");
       }
 
       @Override
@@ -102,6 +103,7 @@ class UnexpectedStatusTest {
       PaymentRecord record = result.paymentRecord().orElseThrow();
       assertThat(record.state()).isEqualTo(expected);
       assertThat(ledger.find(record.id()).orElseThrow().state()).isEqualTo(expected);
+      assertThat(record.detail()).as("the rail's label is recorded").startsWith("test ••0001; ");
       assertThat(signed.get()).as("never paid twice").isEqualTo(1);
       BigDecimal counted =
           expected == PaymentState.RELEASED ? BigDecimal.ZERO : new BigDecimal("0.25");

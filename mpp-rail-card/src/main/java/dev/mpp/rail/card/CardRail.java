@@ -136,7 +136,7 @@ public final class CardRail implements Rail {
     Optional<ObjectNode> earlier = issued.find(challenge, now);
     if (earlier.isPresent()) {
       log.debug("challenge {}: resending the card credential issued before", challenge.id());
-      return new RailPayment(earlier.get(), null, null);
+      return new RailPayment(earlier.get(), null, null).withLabel(card.label());
     }
     CardPurchase purchase =
         new CardPurchase(
@@ -163,7 +163,7 @@ public final class CardRail implements Rail {
         card,
         key.getKeyID(),
         offer.amount());
-    return new RailPayment(payload, null, null);
+    return new RailPayment(payload, null, null).withLabel(card.label());
   }
 
   private CardOffer check(Challenge challenge) throws Unpayable {
