@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.mpp.client.Exchange;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFlow;
@@ -15,6 +20,9 @@ import dev.mpp.client.wire.Credential;
 import dev.mpp.client.wire.PaymentRequest;
 import dev.mpp.evm.chain.EvmAddress;
 import dev.mpp.evm.signer.PrivateKeySigner;
+import dev.mpp.rail.card.CardFees;
+import dev.mpp.rail.card.CardRail;
+import dev.mpp.rail.card.testing.TestCardCredentials;
 import dev.mpp.rail.evm.EvmRail;
 import dev.mpp.rail.evm.EvmToken;
 import dev.mpp.rail.evm.TokenDomain;
@@ -255,6 +263,86 @@ class CheapestRailAcceptanceTest {
         .containsPattern("#1 stripe/charge[^;]*: costlier")
         .containsPattern("#3 evm/charge[^;]*: costlier");
     assertThat(fakeStripe.getRequestCount()).as("no token minted for an offer not chosen").isZero();
+  }
+
+  /** One 2048-bit merchant key for the card offers (generating keys is slow). */
+  private static final RSAKey MERCHANT_KEY = merchantKey();
+
+  private static RSAKey merchantKey() {
+    try {
+      return new RSAKeyGenerator(2048)
+          .keyID("enc-acceptance")
+          .keyUse(KeyUse.ENCRYPTION)
+          .algorithm(JWEAlgorithm.RSA_OAEP_256)
+          .generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A {@code card/charge} offer (draft-card-charge) with the merchant's key embedded. */
+  private Challenge cardOffer(String id, long cents) throws IOException {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("amount", Long.toString(cents));
+    request.put("currency", "usd");
+    ObjectNode details = request.putObject("methodDetails");
+    details.putArray("acceptedNetworks").add("visa");
+    details.put("merchantName", "Acceptance Corp");
+    details.set("encryptionJwk", JSON.readTree(MERCHANT_KEY.toPublicJWK().toJSONString()));
+    return offer(id, "card", request);
+  }
+
+  /** The real card and Tempo rails side by side; the card rail with the given fee model. */
+  private Wallet cardAndTempoWallet(CardFees cardFees) {
+    CardRail card =
+        CardRail.builder()
+            .credentials(TestCardCredentials.visa())
+            .fees(cardFees)
+            // the seller is plain HTTP on loopback; draft §10.1 refuses that otherwise
+            .allowPlainHttpOnLoopbackForTesting(true)
+            .build();
+    TempoChargeRail tempo =
+        TempoChargeRail.builder(
+                TempoConfig.builder(TEMPO_CHAIN)
+                    .asset(EvmAddress.parse(Prices.PATH_USD))
+                    .gasLimit(100_000)
+                    .maxFeePerGas(BigInteger.valueOf(20_000_000_000L))
+                    .maxPriorityFeePerGas(BigInteger.ONE)
+                    .build(),
+                PrivateKeySigner.of(DEV_KEY.toCharArray()))
+            .build();
+    return Wallet.builder()
+        .ledger(new InMemoryLedgerStore())
+        .rail(card, tempo)
+        .agent("bot-1", Policy.unlimited())
+        .build();
+  }
+
+  @Test
+  void aCardOfferWinsOnPriceUntilItsFeeMakesTempoCheaper() throws IOException {
+    // card 0.50 usd vs sponsored tempo 0.60 pathUSD: without a fee the card is cheaper...
+    PaymentRecord byCard =
+        pay(
+            cardAndTempoWallet(CardFees.none()),
+            tempoOffer("tempo-60c", 600_000),
+            cardOffer("card-50c", 50));
+    assertThat(byCard.method()).isEqualTo("card");
+    assertThat(byCard.usdMicros()).isEqualTo(500_000);
+    assertThat(byCard.detail()).startsWith("visa ••4242");
+    assertThat(received.get(0).payload().path("encryptedPayload").asText()).isNotEmpty();
+
+    // ...with 2.9% + 30 cents it costs 0.82 and tempo wins, the record saying why.
+    offered.clear();
+    received.clear();
+    PaymentRecord byTempo =
+        pay(
+            cardAndTempoWallet(CardFees.percentPlusFixed(new BigDecimal("2.9"), 30)),
+            cardOffer("card-50c", 50),
+            tempoOffer("tempo-60c", 600_000));
+    assertThat(byTempo.method()).isEqualTo("tempo");
+    assertThat(byTempo.rationale())
+        .contains("chose #2 tempo/charge")
+        .containsPattern("#1 card/charge[^;]*: costlier");
   }
 
   @Test
