@@ -43,13 +43,23 @@ public final class Bolt11Encoder {
     return new Bolt11Encoder();
   }
 
-  /** Sets the network (required). @param value the network @return this */
+  /**
+   * Sets the network (required).
+   *
+   * @param value the network
+   * @return this
+   */
   public Bolt11Encoder network(Network value) {
     network = once(network, Objects.requireNonNull(value, "network"), "network");
     return this;
   }
 
-  /** Sets the amount; omit for an "any amount" invoice. @param msat positive @return this */
+  /**
+   * Sets the amount; omit for an "any amount" invoice.
+   *
+   * @param msat positive
+   * @return this
+   */
   public Bolt11Encoder amountMsat(long msat) {
     if (msat <= 0) {
       throw new IllegalArgumentException("amountMsat must be positive");
@@ -58,7 +68,12 @@ public final class Bolt11Encoder {
     return this;
   }
 
-  /** Sets the creation time (required, whole seconds). @param value the time @return this */
+  /**
+   * Sets the creation time (required, whole seconds).
+   *
+   * @param value the time
+   * @return this
+   */
   public Bolt11Encoder timestamp(Instant value) {
     long s = Objects.requireNonNull(value, "timestamp").getEpochSecond();
     if (s < 0 || s >= (1L << 35)) {
@@ -68,13 +83,23 @@ public final class Bolt11Encoder {
     return this;
   }
 
-  /** Sets the payment hash (required). @param hex 32 bytes @return this */
+  /**
+   * Sets the payment hash (required).
+   *
+   * @param hex 32 bytes
+   * @return this
+   */
   public Bolt11Encoder paymentHash(String hex) {
     paymentHash = once(paymentHash, hex32(hex, "paymentHash"), "paymentHash");
     return this;
   }
 
-  /** Sets the payment secret. @param hex 32 bytes @return this */
+  /**
+   * Sets the payment secret.
+   *
+   * @param hex 32 bytes
+   * @return this
+   */
   public Bolt11Encoder paymentSecret(String hex) {
     paymentSecret = once(paymentSecret, hex32(hex, "paymentSecret"), "paymentSecret");
     return this;
@@ -91,32 +116,57 @@ public final class Bolt11Encoder {
     return this;
   }
 
-  /** Sets the description hash. @param hex 32 bytes @return this */
+  /**
+   * Sets the description hash.
+   *
+   * @param hex 32 bytes
+   * @return this
+   */
   public Bolt11Encoder descriptionHash(String hex) {
     descriptionHash = once(descriptionHash, hex32(hex, "descriptionHash"), "descriptionHash");
     return this;
   }
 
-  /** Sets the expiry. @param seconds non-negative @return this */
+  /**
+   * Sets the expiry.
+   *
+   * @param seconds non-negative
+   * @return this
+   */
   public Bolt11Encoder expirySeconds(long seconds) {
     expirySeconds = once(expirySeconds, nonNegative(seconds, "expirySeconds"), "expirySeconds");
     return this;
   }
 
-  /** Sets the final CLTV delta. @param blocks non-negative @return this */
+  /**
+   * Sets the final CLTV delta.
+   *
+   * @param blocks non-negative
+   * @return this
+   */
   public Bolt11Encoder minFinalCltvExpiry(long blocks) {
     minFinalCltvExpiry =
         once(minFinalCltvExpiry, nonNegative(blocks, "minFinalCltvExpiry"), "minFinalCltvExpiry");
     return this;
   }
 
-  /** Adds an on-chain fallback. @param value the fallback @return this */
+  /**
+   * Adds an on-chain fallback.
+   *
+   * @param value the fallback
+   * @return this
+   */
   public Bolt11Encoder fallback(Fallback value) {
     fallbacks.add(Objects.requireNonNull(value, "fallback"));
     return this;
   }
 
-  /** Adds a private route. @param hops one or more hops @return this */
+  /**
+   * Adds a private route.
+   *
+   * @param hops one or more hops
+   * @return this
+   */
   public Bolt11Encoder route(List<RouteHop> hops) {
     if (hops.isEmpty()) {
       throw new IllegalArgumentException("a route needs at least one hop");
@@ -125,19 +175,33 @@ public final class Bolt11Encoder {
     return this;
   }
 
-  /** Sets the feature bits. @param value the features @return this */
+  /**
+   * Sets the feature bits.
+   *
+   * @param value the features
+   * @return this
+   */
   public Bolt11Encoder features(Features value) {
     features = once(features, Objects.requireNonNull(value, "features"), "features");
     return this;
   }
 
-  /** Writes the payee's key as an {@code n} field instead of relying on recovery. @return this */
+  /**
+   * Writes the payee's key as an {@code n} field instead of relying on recovery.
+   *
+   * @return this
+   */
   public Bolt11Encoder includePayee() {
     includePayee = true;
     return this;
   }
 
-  /** Sets the payment metadata. @param hex non-empty bytes @return this */
+  /**
+   * Sets the payment metadata.
+   *
+   * @param hex non-empty bytes
+   * @return this
+   */
   public Bolt11Encoder metadata(String hex) {
     if (hex == null || !hex.matches("([0-9a-f]{2})+")) {
       throw new IllegalArgumentException("metadata must be non-empty lower-case hex");
