@@ -5,12 +5,10 @@ import dev.mpp.client.ErrorCode;
 import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFlow;
-import dev.mpp.client.PaymentListener;
+import dev.mpp.client.PaymentOptions;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentResult;
-import dev.mpp.client.TransportRetry;
 import dev.mpp.client.wire.Problem;
-import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Authenticator;
@@ -29,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -46,11 +43,11 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Works with any {@link BodyHandler}: 402 bodies are held for the flow and handed to the
  * caller's handler only if the 402 is returned. Request bodies are read once (up to {@link
- * Builder#maxBufferedBody}) and the same bytes are sent on every attempt; larger bodies stream once
- * and are never paid for. {@code sendAsync} signs and touches the ledger only on the flow's
- * executor, never on the caller's thread or the client's executor. Payment failures are thrown as
- * the typed (unchecked) {@link dev.mpp.client.MppException}; {@code sendAsync} completes
- * exceptionally with it.
+ * Builder#maxBufferedBody}) and the same bytes are sent on every attempt; larger bodies stream
+ * once, and a 402 for them is refused as not replayable. {@code sendAsync} signs and touches the
+ * ledger only on the flow's executor, never on the caller's thread or the client's executor.
+ * Payment failures are thrown as the typed (unchecked) {@link dev.mpp.client.MppException}; {@code
+ * sendAsync} completes exceptionally with it.
  *
  * <p>The JDK client forwards {@code Authorization} to any origin a redirect names, so paid attempts
  * go through a sibling client with the same settings that does not follow redirects, and this
@@ -59,17 +56,17 @@ import javax.net.ssl.SSLParameters;
  */
 public final class MppHttpClient extends HttpClient {
   /** Default for {@link Builder#maxBufferedBody}: 4 MiB. */
-  public static final long DEFAULT_MAX_BUFFERED_BODY = 4L << 20;
+  public static final long DEFAULT_MAX_BUFFERED_BODY = PaymentOptions.DEFAULT_MAX_BUFFERED_BODY;
 
   private final HttpClient delegate;
   private final PaymentFlow flow;
   private final long maxBufferedBody;
   private volatile HttpClient paidClient;
 
-  private MppHttpClient(HttpClient delegate, PaymentFlow flow, long maxBufferedBody) {
+  private MppHttpClient(HttpClient delegate, PaymentFlow flow) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.flow = Objects.requireNonNull(flow, "flow");
-    this.maxBufferedBody = maxBufferedBody;
+    this.maxBufferedBody = flow.options().maxBufferedBody();
     if (delegate.followRedirects() != Redirect.NEVER
         && !delegate.getClass().getName().startsWith("jdk.internal.net.http.")) {
       throw new ConfigurationException(
@@ -83,9 +80,9 @@ public final class MppHttpClient extends HttpClient {
     return builder(delegate, payer).build();
   }
 
-  /** Wraps {@code delegate}, driving a fully configured flow. */
+  /** Wraps {@code delegate}, driving a fully configured flow (and its {@code maxBufferedBody}). */
   public static MppHttpClient wrap(HttpClient delegate, PaymentFlow flow) {
-    return new MppHttpClient(delegate, flow, DEFAULT_MAX_BUFFERED_BODY);
+    return new MppHttpClient(delegate, flow);
   }
 
   /** Starts configuring a client that wraps {@code delegate} and pays through {@code payer}. */
@@ -278,92 +275,22 @@ public final class MppHttpClient extends HttpClient {
     return delegate.newWebSocketBuilder();
   }
 
-  /** Configures a {@link MppHttpClient}; defaults are those of {@link PaymentFlow.Builder}. */
-  public static final class Builder {
+  /**
+   * Configures a {@link MppHttpClient}: the payment options, their defaults and the once-only rule
+   * are those of {@link PaymentOptions}.
+   */
+  public static final class Builder extends PaymentOptions.Configurer<Builder> {
     private final HttpClient delegate;
-    private final PaymentFlow.Builder flow;
-    private long maxBufferedBody = DEFAULT_MAX_BUFFERED_BODY;
+    private final Payer payer;
 
     private Builder(HttpClient delegate, Payer payer) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
-      this.flow = PaymentFlow.builder(payer);
-    }
-
-    /** The agent whose policy applies to every payment of this client. */
-    public Builder agent(String agent) {
-      flow.agent(agent);
-      return this;
-    }
-
-    /** Allows credentials over plain {@code http} to non-loopback hosts (default false). */
-    public Builder allowInsecureHttp(boolean allow) {
-      flow.allowInsecureHttp(allow);
-      return this;
-    }
-
-    /**
-     * Resends the paid attempt after transport failures as {@code retry} allows, only where a
-     * resend cannot act twice (idempotent method or {@code Idempotency-Key}). Only the retry's
-     * exception rules apply; configure no result predicate. Back-off waits of {@code sendAsync} run
-     * on a shared daemon scheduler.
-     */
-    public Builder transportRetry(Retry retry) {
-      return transportRetry(retry, null);
-    }
-
-    /**
-     * As {@link #transportRetry(Retry)}, waiting out asynchronous back-offs on {@code scheduler}.
-     */
-    public Builder transportRetry(Retry retry, ScheduledExecutorService scheduler) {
-      flow.transportRetry(new RetryAdapter(retry, scheduler));
-      return this;
-    }
-
-    /** Resends the paid attempt after transport failures as {@code retry} decides. */
-    public Builder transportRetry(TransportRetry retry) {
-      flow.transportRetry(retry);
-      return this;
-    }
-
-    /** Return a 402 that cannot or may not be paid as is, instead of throwing (default false). */
-    public Builder returnUnpaidResponses(boolean returnUnpaid) {
-      flow.returnUnpaidResponses(returnUnpaid);
-      return this;
-    }
-
-    /** When first attempts advertise {@code Accept-Payment} (default: known origins). */
-    public Builder acceptPayment(PaymentFlow.AcceptPaymentMode mode) {
-      flow.acceptPayment(mode);
-      return this;
-    }
-
-    /** Observes every payment (metrics, audit). */
-    public Builder listener(PaymentListener listener) {
-      flow.listener(listener);
-      return this;
-    }
-
-    /** Runs signing and ledger work of {@code sendAsync} (default: the flow's shared pool). */
-    public Builder executor(Executor executor) {
-      flow.executor(executor);
-      return this;
-    }
-
-    /**
-     * The largest request body kept in memory for replay and digest checks (default 4 MiB). Larger
-     * bodies are streamed once, and a 402 for them is refused as not replayable.
-     */
-    public Builder maxBufferedBody(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxBufferedBody must not be negative");
-      }
-      this.maxBufferedBody = bytes;
-      return this;
+      this.payer = Objects.requireNonNull(payer, "payer");
     }
 
     /** Builds the client. */
     public MppHttpClient build() {
-      return new MppHttpClient(delegate, flow.build(), maxBufferedBody);
+      return new MppHttpClient(delegate, PaymentFlow.create(payer, buildOptions()));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mpp.jdk;
 
+import dev.mpp.client.Resilience4jRetry;
 import dev.mpp.testkit.scenario.AdapterDriver;
 import dev.mpp.testkit.scenario.ClientOptions;
 import dev.mpp.testkit.scenario.HttpCall;
@@ -47,7 +48,7 @@ final class JdkDriver implements AdapterDriver {
             .acceptPayment(options.acceptPayment())
             .maxBufferedBody(options.maxBufferedBody());
     if (options.transportRetry() != null) {
-      builder.transportRetry(options.transportRetry());
+      builder.transportRetry(Resilience4jRetry.of(options.transportRetry()));
     }
     if (options.flowExecutor() != null) {
       builder.executor(options.flowExecutor());

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.mpp.client.ConfigurationException;
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.MppException;
+import dev.mpp.client.PaymentFlow;
+import dev.mpp.client.PaymentOptions;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Challenge;
@@ -148,6 +150,41 @@ class MppHttpClientTest {
     assertThat(opened).hasValue(1);
     assertThat(server.takeRequest().getBody().utf8()).isEqualTo("streamed exactly once");
     assertThat(server.takeRequest().getBody().utf8()).isEqualTo("streamed exactly once");
+  }
+
+  @Test
+  void aSecondCallOfAOneShotSetterIsRejectedNamingIt() {
+    MppHttpClient.Builder builder =
+        MppHttpClient.builder(HttpClient.newHttpClient(), FakePayer.unlimited())
+            .maxBufferedBody(16);
+
+    assertThatThrownBy(() -> builder.maxBufferedBody(32))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maxBufferedBody was already set");
+  }
+
+  @Test
+  void sharedOptionsConfigureTheClientAndAFlowAlike() throws Exception {
+    PaymentOptions options = PaymentOptions.builder().maxBufferedBody(16).build();
+    FakePayer payer = FakePayer.unlimited();
+    for (MppHttpClient client :
+        List.of(
+            MppHttpClient.builder(HttpClient.newHttpClient(), payer).options(options).build(),
+            MppHttpClient.wrap(HttpClient.newHttpClient(), PaymentFlow.create(payer, options)))) {
+      server.enqueue(Paywall.paymentRequired(Paywall.charge("ch-big", 25)));
+
+      Throwable thrown =
+          catchThrowable(
+              () ->
+                  client.send(
+                      HttpRequest.newBuilder(url("/big"))
+                          .POST(BodyPublishers.ofString("y".repeat(4096)))
+                          .build(),
+                      BodyHandlers.ofString()));
+
+      assertThat(((MppException) thrown).code()).isEqualTo(ErrorCode.BODY_NOT_REPLAYABLE);
+    }
+    assertThat(payer.signed()).isZero();
   }
 
   @Test

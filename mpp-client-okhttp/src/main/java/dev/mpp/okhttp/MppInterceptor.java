@@ -6,13 +6,11 @@ import dev.mpp.client.MppException;
 import dev.mpp.client.Payer;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFlow;
-import dev.mpp.client.PaymentListener;
+import dev.mpp.client.PaymentOptions;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentResult;
-import dev.mpp.client.TransportRetry;
 import dev.mpp.client.wire.Problem;
-import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,24 +44,25 @@ import okio.Okio;
  * enqueue}; the flow runs on the call's thread.
  *
  * <p>Request bodies are snapshotted (up to {@link Builder#maxBufferedBody}) to check challenge
- * digests; one-shot and duplex bodies cannot be replayed and are never paid for. Instances are
+ * digests; larger bodies are still sent and paid for, but challenges bound to their digest are
+ * refused. One-shot and duplex bodies cannot be replayed and are never paid for. Instances are
  * immutable and thread-safe.
  */
 public final class MppInterceptor implements Interceptor {
   /** Default for {@link Builder#maxBufferedBody}: 4 MiB. */
-  public static final long DEFAULT_MAX_BUFFERED_BODY = 4L << 20;
+  public static final long DEFAULT_MAX_BUFFERED_BODY = PaymentOptions.DEFAULT_MAX_BUFFERED_BODY;
 
   private final PaymentFlow flow;
   private final long maxBufferedBody;
 
-  private MppInterceptor(PaymentFlow flow, long maxBufferedBody) {
+  private MppInterceptor(PaymentFlow flow) {
     this.flow = Objects.requireNonNull(flow, "flow");
-    this.maxBufferedBody = maxBufferedBody;
+    this.maxBufferedBody = flow.options().maxBufferedBody();
   }
 
-  /** An interceptor driving a fully configured flow. */
+  /** An interceptor driving a fully configured flow (and its {@code maxBufferedBody}). */
   public static MppInterceptor create(PaymentFlow flow) {
-    return new MppInterceptor(flow, DEFAULT_MAX_BUFFERED_BODY);
+    return new MppInterceptor(flow);
   }
 
   /** Starts configuring an interceptor that pays through {@code payer} (e.g. a wallet). */
@@ -188,76 +187,20 @@ public final class MppInterceptor implements Interceptor {
     }
   }
 
-  /** Configures a {@link MppInterceptor}; defaults are those of {@link PaymentFlow.Builder}. */
-  public static final class Builder {
-    private final PaymentFlow.Builder flow;
-    private long maxBufferedBody = DEFAULT_MAX_BUFFERED_BODY;
+  /**
+   * Configures a {@link MppInterceptor}: the payment options, their defaults and the once-only rule
+   * are those of {@link PaymentOptions}.
+   */
+  public static final class Builder extends PaymentOptions.Configurer<Builder> {
+    private final Payer payer;
 
     private Builder(Payer payer) {
-      this.flow = PaymentFlow.builder(payer);
-    }
-
-    /** The agent whose policy applies to every payment of this client. */
-    public Builder agent(String agent) {
-      flow.agent(agent);
-      return this;
-    }
-
-    /** Allows credentials over plain {@code http} to non-loopback hosts (default false). */
-    public Builder allowInsecureHttp(boolean allow) {
-      flow.allowInsecureHttp(allow);
-      return this;
-    }
-
-    /**
-     * Resends the paid attempt after transport failures as {@code retry} allows, only where a
-     * resend cannot act twice (idempotent method or {@code Idempotency-Key}). Only the retry's
-     * exception rules apply; configure no result predicate.
-     */
-    public Builder transportRetry(Retry retry) {
-      flow.transportRetry(new RetryAdapter(retry));
-      return this;
-    }
-
-    /** Resends the paid attempt after transport failures as {@code retry} decides. */
-    public Builder transportRetry(TransportRetry retry) {
-      flow.transportRetry(retry);
-      return this;
-    }
-
-    /** Return a 402 that cannot or may not be paid as is, instead of throwing (default false). */
-    public Builder returnUnpaidResponses(boolean returnUnpaid) {
-      flow.returnUnpaidResponses(returnUnpaid);
-      return this;
-    }
-
-    /** When first attempts advertise {@code Accept-Payment} (default: known origins). */
-    public Builder acceptPayment(PaymentFlow.AcceptPaymentMode mode) {
-      flow.acceptPayment(mode);
-      return this;
-    }
-
-    /** Observes every payment (metrics, audit). */
-    public Builder listener(PaymentListener listener) {
-      flow.listener(listener);
-      return this;
-    }
-
-    /**
-     * The largest request body snapshotted for digest checks (default 4 MiB). Larger bodies are
-     * still sent and paid for, but challenges bound to their digest are refused.
-     */
-    public Builder maxBufferedBody(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxBufferedBody must not be negative");
-      }
-      this.maxBufferedBody = bytes;
-      return this;
+      this.payer = Objects.requireNonNull(payer, "payer");
     }
 
     /** Builds the interceptor. */
     public MppInterceptor build() {
-      return new MppInterceptor(flow.build(), maxBufferedBody);
+      return new MppInterceptor(PaymentFlow.create(payer, buildOptions()));
     }
   }
 }

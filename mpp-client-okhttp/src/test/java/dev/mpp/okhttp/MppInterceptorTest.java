@@ -1,10 +1,13 @@
 package dev.mpp.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentDeniedException;
+import dev.mpp.client.PaymentFlow;
+import dev.mpp.client.PaymentOptions;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.BodyDigest;
@@ -126,6 +129,52 @@ class MppInterceptorTest {
         .hasMessageContaining("addInterceptor");
   }
 
+  /** A challenge bound to the digest of {@code body}. */
+  private static Challenge boundTo(String body) {
+    return Paywall.charge("ch-bound", "test", "charge", "5", "usd")
+        .digest(BodyDigest.sha256(body.getBytes(StandardCharsets.UTF_8)).toString())
+        .build();
+  }
+
+  private Request upload(String body) {
+    return new Request.Builder()
+        .url(server.url("/upload"))
+        .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8)))
+        .build();
+  }
+
+  @Test
+  void aSecondCallOfAOneShotSetterIsRejectedNamingIt() {
+    MppInterceptor.Builder builder = MppInterceptor.builder(FakePayer.unlimited()).agent("bot-1");
+
+    assertThatThrownBy(() -> builder.agent("bot-2"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("agent was already set");
+    assertThatThrownBy(() -> builder.options(PaymentOptions.defaults()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("agent");
+  }
+
+  @Test
+  void sharedOptionsConfigureTheInterceptorAndAFlowAlike() throws Exception {
+    PaymentOptions options = PaymentOptions.builder().maxBufferedBody(8).build();
+    FakePayer payer = FakePayer.unlimited();
+    for (MppInterceptor interceptor :
+        List.of(
+            MppInterceptor.builder(payer).options(options).build(),
+            MppInterceptor.create(PaymentFlow.create(payer, options)))) {
+      String body = "a body longer than eight bytes";
+      server.enqueue(Paywall.paymentRequired(boundTo(body)));
+
+      Throwable refused = catchThrowable(() -> client(interceptor).newCall(upload(body)).execute());
+
+      assertThat(refused)
+          .isInstanceOf(MppIOException.class)
+          .hasMessageContaining("maxBufferedBody");
+    }
+    assertThat(payer.signed()).isZero();
+  }
+
   @Test
   void bodiesOverTheSnapshotLimitArePaidButNotAgainstADigest() throws Exception {
     FakePayer payer = FakePayer.unlimited();
@@ -134,16 +183,8 @@ class MppInterceptorTest {
     Challenge plain = Paywall.charge("ch-plain", 5);
     server.enqueue(Paywall.paymentRequired(plain));
     server.enqueue(Paywall.paid("ok", "ref-plain", plain.id()));
-    Challenge bound =
-        Paywall.charge("ch-bound", "test", "charge", "5", "usd")
-            .digest(BodyDigest.sha256(body.getBytes(StandardCharsets.UTF_8)).toString())
-            .build();
-    server.enqueue(Paywall.paymentRequired(bound));
-    Request request =
-        new Request.Builder()
-            .url(server.url("/upload"))
-            .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8)))
-            .build();
+    server.enqueue(Paywall.paymentRequired(boundTo(body)));
+    Request request = upload(body);
 
     try (Response paid = client.newCall(request).execute()) {
       assertThat(MppInterceptor.paymentRecord(paid).map(PaymentRecord::state))

@@ -2,6 +2,7 @@ package dev.mpp.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mpp.client.Resilience4jRetry;
 import dev.mpp.testkit.scenario.AdapterDriver;
 import dev.mpp.testkit.scenario.ClientOptions;
 import dev.mpp.testkit.scenario.HttpCall;
@@ -37,7 +38,7 @@ final class OkHttpDriver implements AdapterDriver {
             .acceptPayment(options.acceptPayment())
             .maxBufferedBody(options.maxBufferedBody());
     if (options.transportRetry() != null) {
-      interceptor.transportRetry(options.transportRetry());
+      interceptor.transportRetry(Resilience4jRetry.of(options.transportRetry()));
     }
     OkHttpClient.Builder builder =
         new OkHttpClient.Builder()

@@ -71,4 +71,19 @@ public interface PaymentAuthorization {
             + (problem == null ? "(no problem details)" : problem.typeUri().orElse("about:blank"));
     return httpStatus == 402 && type.provesNoSettlement() ? release(reason) : markUnknown(reason);
   }
+
+  /**
+   * The server answered the credential with a status that is neither a success nor a payment demand
+   * (e.g. {@code 409} or {@code 500}). By default the outcome is unknown: the credential may have
+   * been used, so the amount stays counted until reconciled. Payments whose method defines such a
+   * status as proof that nothing settled override this and release (card/charge: a {@code 409}
+   * means the earlier attempt with this credential failed, draft-card-charge §8.2).
+   *
+   * @param httpStatus the response status
+   * @param problem the problem details, or null when the server sent none
+   * @return the record in its new state
+   */
+  default PaymentRecord unexpectedStatus(int httpStatus, Problem problem) {
+    return markUnknown("HTTP " + httpStatus + " after the credential was sent");
+  }
 }

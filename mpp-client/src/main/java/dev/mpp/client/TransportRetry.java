@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 /**
  * Resends the same credential after a transport failure. The flow only uses it when a resend cannot
  * double-pay: the request is idempotent or carries an {@code Idempotency-Key} (which the flow adds
- * to non-idempotent paid requests). Adapters offer a resilience4j-backed implementation.
+ * to non-idempotent paid requests). {@link Resilience4jRetry} adapts a resilience4j {@code Retry}.
  */
 public interface TransportRetry {
 

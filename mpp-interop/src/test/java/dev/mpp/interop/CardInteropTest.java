@@ -151,6 +151,29 @@ class CardInteropTest {
     assertThat(get(server.url("/card/decline"), declined).statusCode()).isEqualTo(409);
   }
 
+  /**
+   * The answer to a failed attempt is lost and the same credential goes out again (draft §8.2): the
+   * server's 409 proves the earlier attempt failed, so the wallet releases the reservation.
+   */
+  @Test
+  void a409ToTheResentCredentialReleasesTheReservation() throws Exception {
+    URI url = server.url("/card/decline");
+    HttpResponse<String> unpaid = get(url, null);
+    PaymentAuthorization authorization =
+        wallet.authorize(
+            PaymentContext.of(url, "GET", AGENT),
+            Challenge.parseAll(unpaid.headers().allValues("WWW-Authenticate")).valid());
+    assertThat(get(url, authorization.authorizationHeader()).statusCode()).isEqualTo(402);
+    HttpResponse<String> resent = get(url, authorization.authorizationHeader());
+    assertThat(resent.statusCode()).isEqualTo(409);
+
+    PaymentRecord record = authorization.unexpectedStatus(resent.statusCode(), null);
+
+    assertThat(record.state()).isEqualTo(PaymentState.RELEASED);
+    assertThat(credentials.purchases()).hasSize(1);
+    assertThat(wallet.budget(AGENT).lines().get(0).remaining()).isEqualByComparingTo("10.00");
+  }
+
   private String credentialFor(URI url) throws Exception {
     HttpResponse<String> unpaid = get(url, null);
     assertThat(unpaid.statusCode()).isEqualTo(402);

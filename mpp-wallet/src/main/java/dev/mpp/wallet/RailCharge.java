@@ -134,7 +134,15 @@ final class RailCharge {
       throw new PaymentFailedException(ErrorCode.RAIL_FAILED, reason, e);
     }
     return new WalletAuthorization(
-        option.challenge, header, payment.reference(), payment.settled(), record, ledger, clock);
+        option.challenge,
+        rail,
+        header,
+        payment.reference(),
+        payment.label(),
+        payment.settled(),
+        record,
+        ledger,
+        clock);
   }
 
   private PaymentRecord move(PaymentRecord record, PaymentState state, String detail) {

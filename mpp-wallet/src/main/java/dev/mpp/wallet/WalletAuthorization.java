@@ -4,8 +4,10 @@ import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Problem;
 import dev.mpp.client.wire.Receipt;
 import dev.mpp.wallet.ledger.LedgerStore;
+import dev.mpp.wallet.rail.Rail;
 import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -21,8 +23,10 @@ final class WalletAuthorization implements PaymentAuthorization {
   private static final Logger log = LoggerFactory.getLogger(WalletAuthorization.class);
 
   private final Challenge challenge;
+  private final Rail rail;
   private final String header;
   private final String railReference;
+  private final String label;
   private final boolean settledByRail;
   private final LedgerStore ledger;
   private final Clock clock;
@@ -32,15 +36,19 @@ final class WalletAuthorization implements PaymentAuthorization {
 
   WalletAuthorization(
       Challenge challenge,
+      Rail rail,
       String header,
       String railReference,
+      String label,
       boolean settledByRail,
       PaymentRecord reserved,
       LedgerStore ledger,
       Clock clock) {
     this.challenge = challenge;
+    this.rail = rail;
     this.header = header;
     this.railReference = railReference;
+    this.label = label;
     this.settledByRail = settledByRail;
     this.reserved = reserved;
     this.current = reserved;
@@ -106,6 +114,14 @@ final class WalletAuthorization implements PaymentAuthorization {
   }
 
   @Override
+  public PaymentRecord unexpectedStatus(int httpStatus, Problem problem) {
+    if (rail.provesNoSettlement(httpStatus, problem)) {
+      return release("HTTP " + httpStatus + ": " + rail.method() + " says nothing settled");
+    }
+    return PaymentAuthorization.super.unexpectedStatus(httpStatus, problem);
+  }
+
+  @Override
   public PaymentRecord markUnknown(String reason) {
     return finish(
         PaymentState.UNKNOWN, railReference, null, Objects.requireNonNullElse(reason, "unknown"));
@@ -117,7 +133,9 @@ final class WalletAuthorization implements PaymentAuthorization {
       return current;
     }
     finished = true;
-    current = transition(ledger, clock, current, state, reference, receiptHeader, detail);
+    // The rail's label (e.g. "visa ••4242") says what paid; it is never a secret.
+    String noted = label == null ? detail : label + "; " + detail;
+    current = transition(ledger, clock, current, state, reference, receiptHeader, noted);
     return current;
   }
 

@@ -10,6 +10,7 @@ import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Problem;
 import dev.mpp.rail.card.CardOffer.EmbeddedKey;
 import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
@@ -135,7 +136,7 @@ public final class CardRail implements Rail {
     Optional<ObjectNode> earlier = issued.find(challenge, now);
     if (earlier.isPresent()) {
       log.debug("challenge {}: resending the card credential issued before", challenge.id());
-      return new RailPayment(earlier.get(), null, null);
+      return new RailPayment(earlier.get(), null, null).withLabel(card.label());
     }
     CardPurchase purchase =
         new CardPurchase(
@@ -162,7 +163,7 @@ public final class CardRail implements Rail {
         card,
         key.getKeyID(),
         offer.amount());
-    return new RailPayment(payload, null, null);
+    return new RailPayment(payload, null, null).withLabel(card.label());
   }
 
   private CardOffer check(Challenge challenge) throws Unpayable {
@@ -234,6 +235,16 @@ public final class CardRail implements Rail {
         || host.equals("::1")
         || host.equals("0:0:0:0:0:0:0:1")
         || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  }
+
+  /**
+   * A {@code 409} to a card credential means the server saw an earlier attempt with this same
+   * credential fail (draft-card-charge §8.2, replay semantics): nothing was paid, so the wallet
+   * releases the reservation.
+   */
+  @Override
+  public boolean provesNoSettlement(int httpStatus, Problem problem) {
+    return httpStatus == 409;
   }
 
   @Override

@@ -150,7 +150,9 @@ class CardWalletTest {
               List.of(
                   challenge(
                       "ch_secret", r -> CardChallenges.details(r).put("billingRequired", true))));
-      paid.settle(200, null, "no receipt in this test");
+      assertThat(paid.settle(200, null, "no receipt in this test").detail())
+          .as("the ledger keeps network and last four")
+          .startsWith("visa ••4242; HTTP 200");
       texts.append(paid).append(paid.record());
       credentials.refuse(true);
       try {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentState;
 import dev.mpp.client.wire.Receipt;
-import dev.mpp.testkit.scenario.AdapterScenarios.Mode;
+import dev.mpp.testkit.scenario.ScenarioHarness.Mode;
 import dev.mpp.testkit.stack.LocalMppServer;
 import dev.mpp.testkit.stack.LocalStack;
 import dev.mpp.testkit.stack.LocalStackExtension;
@@ -62,8 +62,7 @@ public abstract class ReferenceServerScenarios {
     Wallet wallet = wallet(LocalMppServer.DEFAULT_TEST_SECRET);
 
     HttpReply reply =
-        AdapterScenarios.run(
-            client(wallet), HttpCall.get(stack.url(ServerRoute.TEST_CHARGE)), mode);
+        ScenarioHarness.run(client(wallet), HttpCall.get(stack.url(ServerRoute.TEST_CHARGE)), mode);
 
     assertThat(reply.status()).isEqualTo(200);
     PaymentRecord record = reply.record().orElseThrow();
@@ -82,7 +81,7 @@ public abstract class ReferenceServerScenarios {
     Wallet wallet = wallet(LocalMppServer.DEFAULT_TEST_SECRET);
 
     HttpReply reply =
-        AdapterScenarios.run(client(wallet), HttpCall.get(stack.url(ServerRoute.MULTI)), Mode.SYNC);
+        ScenarioHarness.run(client(wallet), HttpCall.get(stack.url(ServerRoute.MULTI)), Mode.SYNC);
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.record().map(PaymentRecord::method)).contains("test");
@@ -96,7 +95,7 @@ public abstract class ReferenceServerScenarios {
     Wallet wallet = wallet("not-the-servers-secret");
 
     HttpReply reply =
-        AdapterScenarios.run(
+        ScenarioHarness.run(
             client(wallet), HttpCall.get(stack.url(ServerRoute.TEST_CHARGE)), Mode.SYNC);
 
     assertThat(reply.status()).isEqualTo(402);
@@ -111,7 +110,7 @@ public abstract class ReferenceServerScenarios {
     Wallet wallet = wallet(LocalMppServer.DEFAULT_TEST_SECRET);
 
     HttpReply reply =
-        AdapterScenarios.run(client(wallet), HttpCall.get(stack.url(ServerRoute.FREE)), Mode.SYNC);
+        ScenarioHarness.run(client(wallet), HttpCall.get(stack.url(ServerRoute.FREE)), Mode.SYNC);
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.record()).isEmpty();

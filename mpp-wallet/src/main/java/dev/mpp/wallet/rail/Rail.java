@@ -6,6 +6,7 @@ import dev.mpp.client.PaymentOutcomeUnknownException;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
+import dev.mpp.client.wire.Problem;
 import java.util.List;
 
 /**
@@ -47,6 +48,20 @@ public interface Rail {
    * @return the credential payload and optional source DID
    */
   RailPayment pay(Challenge challenge, PaymentContext context);
+
+  /**
+   * Whether the server's answer {@code httpStatus} (neither a success nor a {@code 402}) to a
+   * credential this rail produced proves that nothing settled, so that the wallet releases the
+   * reservation instead of keeping it counted as unknown. Only a method whose specification says so
+   * may answer true (card/charge: {@code 409}, the earlier attempt with this credential failed).
+   * The default, false, is the safe side.
+   *
+   * @param httpStatus the response status
+   * @param problem the problem details, or null when the server sent none
+   */
+  default boolean provesNoSettlement(int httpStatus, Problem problem) {
+    return false;
+  }
 
   /** The {@code Accept-Payment} ranges this rail can pay. */
   default List<AcceptPayment.Range> acceptRanges() {
