@@ -211,24 +211,29 @@ class CheapestRailAcceptanceTest {
                 EvmToken.usdcOnBase(),
                 EvmToken.of(8453, EURC_BASE, 6, new TokenDomain("EURC", "2")))
             .build();
-    // Fixed gas and fee settings: no RPC needed. Unsponsored, the fee is at most
-    // 100 000 gas × 20 gwei = 2·10^15 atto-dollars = 0.002 pathUSD.
-    TempoChargeRail tempo =
-        TempoChargeRail.builder(
-                TempoConfig.builder(TEMPO_CHAIN)
-                    .asset(EvmAddress.parse(Prices.PATH_USD))
-                    .gasLimit(100_000)
-                    .maxFeePerGas(BigInteger.valueOf(20_000_000_000L))
-                    .maxPriorityFeePerGas(BigInteger.ONE)
-                    .build(),
-                PrivateKeySigner.of(DEV_KEY.toCharArray()))
-            .build();
+    TempoChargeRail tempo = tempoRail();
     return Wallet.builder()
         .ledger(new InMemoryLedgerStore())
         .rail(stripe, tempo, evm)
         // USDC is a configured USD stablecoin; EURC deliberately has no price.
         .prices(Prices.builder().stablecoin(USDC_BASE, 6).build())
         .agent("bot-1", policy)
+        .build();
+  }
+
+  /**
+   * Tempo with fixed gas and fee settings: no RPC needed. Unsponsored, the fee is at most 100 000
+   * gas × 20 gwei = 2·10^15 atto-dollars = 0.002 pathUSD.
+   */
+  private static TempoChargeRail tempoRail() {
+    return TempoChargeRail.builder(
+            TempoConfig.builder(TEMPO_CHAIN)
+                .asset(EvmAddress.parse(Prices.PATH_USD))
+                .gasLimit(100_000)
+                .maxFeePerGas(BigInteger.valueOf(20_000_000_000L))
+                .maxPriorityFeePerGas(BigInteger.ONE)
+                .build(),
+            PrivateKeySigner.of(DEV_KEY.toCharArray()))
         .build();
   }
 
@@ -301,16 +306,7 @@ class CheapestRailAcceptanceTest {
             // the seller is plain HTTP on loopback; draft §10.1 refuses that otherwise
             .allowPlainHttpOnLoopbackForTesting(true)
             .build();
-    TempoChargeRail tempo =
-        TempoChargeRail.builder(
-                TempoConfig.builder(TEMPO_CHAIN)
-                    .asset(EvmAddress.parse(Prices.PATH_USD))
-                    .gasLimit(100_000)
-                    .maxFeePerGas(BigInteger.valueOf(20_000_000_000L))
-                    .maxPriorityFeePerGas(BigInteger.ONE)
-                    .build(),
-                PrivateKeySigner.of(DEV_KEY.toCharArray()))
-            .build();
+    TempoChargeRail tempo = tempoRail();
     return Wallet.builder()
         .ledger(new InMemoryLedgerStore())
         .rail(card, tempo)
