@@ -12,11 +12,10 @@ import dev.mpp.client.wire.Challenge;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
+import dev.mpp.wallet.testing.ForwardingRail;
 import dev.mpp.wallet.testing.Offers;
-import dev.mpp.wallet.testing.TestRail;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,27 +27,14 @@ import org.junit.jupiter.api.Test;
 class PushedPaymentRejectionTest {
 
   /** Settles on its own, like a pushed transaction, and says so. */
-  private static class PushingRail implements Rail {
-    private final TestRail delegate = Offers.usdRail();
-
-    @Override
-    public String method() {
-      return delegate.method();
-    }
-
-    @Override
-    public List<String> intents() {
-      return delegate.intents();
-    }
-
-    @Override
-    public Quote quote(Challenge challenge) {
-      return delegate.quote(challenge);
+  private static class PushingRail extends ForwardingRail {
+    PushingRail() {
+      super(Offers.usdRail());
     }
 
     @Override
     public RailPayment pay(Challenge challenge, PaymentContext context) {
-      RailPayment paid = delegate.pay(challenge, context);
+      RailPayment paid = super.pay(challenge, context);
       return new RailPayment(paid.payload(), paid.source(), "0xpushed-" + challenge.id(), true);
     }
   }

@@ -18,9 +18,9 @@ import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.ledger.LedgerQuery;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
+import dev.mpp.wallet.testing.ForwardingRail;
 import dev.mpp.wallet.testing.TestRail;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -44,26 +44,10 @@ class SettledByRailTest {
 
   /** The test rail, but reporting each payment as settled by itself under {@code 0xpushed-<id>}. */
   private Rail rail(boolean settles) {
-    TestRail delegate = TestRail.builder().asset("usd", 2).build();
-    return new Rail() {
-      @Override
-      public String method() {
-        return delegate.method();
-      }
-
-      @Override
-      public List<String> intents() {
-        return delegate.intents();
-      }
-
-      @Override
-      public Quote quote(Challenge challenge) {
-        return delegate.quote(challenge);
-      }
-
+    return new ForwardingRail(TestRail.builder().asset("usd", 2).build()) {
       @Override
       public RailPayment pay(Challenge challenge, PaymentContext context) {
-        RailPayment payment = delegate.pay(challenge, context);
+        RailPayment payment = super.pay(challenge, context);
         signed.incrementAndGet();
         return new RailPayment(
             payment.payload(), payment.source(), "0xpushed-" + challenge.id(), settles);

@@ -15,9 +15,9 @@ import dev.mpp.wallet.WalletFlowTest.ScriptedServer;
 import dev.mpp.wallet.ledger.InMemoryLedgerStore;
 import dev.mpp.wallet.policy.Policy;
 import dev.mpp.wallet.policy.Window;
-import dev.mpp.wallet.rail.Quote;
 import dev.mpp.wallet.rail.Rail;
 import dev.mpp.wallet.rail.RailPayment;
+import dev.mpp.wallet.testing.ForwardingRail;
 import dev.mpp.wallet.testing.TestRail;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -41,26 +41,10 @@ class UnexpectedStatusTest {
 
   /** The test rail, claiming that {@code releasing} proves nothing settled. */
   private Rail rail(Integer releasing, boolean settles) {
-    TestRail delegate = TestRail.builder().asset("usd", 2).build();
-    return new Rail() {
-      @Override
-      public String method() {
-        return delegate.method();
-      }
-
-      @Override
-      public List<String> intents() {
-        return delegate.intents();
-      }
-
-      @Override
-      public Quote quote(Challenge challenge) {
-        return delegate.quote(challenge);
-      }
-
+    return new ForwardingRail(TestRail.builder().asset("usd", 2).build()) {
       @Override
       public RailPayment pay(Challenge challenge, PaymentContext context) {
-        RailPayment payment = delegate.pay(challenge, context);
+        RailPayment payment = super.pay(challenge, context);
         signed.incrementAndGet();
         return new RailPayment(
                 payment.payload(), payment.source(), settles ? "0xpushed" : null, settles)
