@@ -4,9 +4,7 @@ import dev.mpp.client.PaymentFlow.AcceptPaymentMode;
 import dev.mpp.client.wire.Challenge;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -159,7 +157,7 @@ public final class PaymentOptions {
    * @param <B> the concrete builder, returned by every setter
    */
   public abstract static class Configurer<B extends Configurer<B>> {
-    private final Set<String> set = new HashSet<>();
+    private final SetOnce set = new SetOnce();
     private String agent = "default";
     private Clock clock = Clock.systemUTC();
     private Duration clockSkew = Duration.ofSeconds(5);
@@ -184,17 +182,17 @@ public final class PaymentOptions {
         throw new IllegalStateException(
             "options(PaymentOptions) replaces every option, but " + set + " was already set");
       }
-      once("agent");
-      once("clock");
-      once("clockSkew");
-      once("allowInsecureHttp");
-      once("maxPaymentAttempts");
-      once("listener");
-      once("transportRetry");
-      once("acceptPayment");
-      once("returnUnpaidResponses");
-      once("executor");
-      once("maxBufferedBody");
+      set.mark("agent");
+      set.mark("clock");
+      set.mark("clockSkew");
+      set.mark("allowInsecureHttp");
+      set.mark("maxPaymentAttempts");
+      set.mark("listener");
+      set.mark("transportRetry");
+      set.mark("acceptPayment");
+      set.mark("returnUnpaidResponses");
+      set.mark("executor");
+      set.mark("maxBufferedBody");
       this.agent = options.agent;
       this.clock = options.clock;
       this.clockSkew = options.clockSkew;
@@ -215,7 +213,7 @@ public final class PaymentOptions {
         throw new ConfigurationException(
             ErrorCode.INVALID_CONFIGURATION, "agent name must not be blank");
       }
-      once("agent");
+      set.mark("agent");
       this.agent = agent;
       return self();
     }
@@ -223,7 +221,7 @@ public final class PaymentOptions {
     /** The clock used for expiry checks (default UTC system clock). */
     public final B clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
-      once("clock");
+      set.mark("clock");
       this.clock = clock;
       return self();
     }
@@ -238,14 +236,14 @@ public final class PaymentOptions {
         throw new ConfigurationException(
             ErrorCode.INVALID_CONFIGURATION, "clock skew must not be negative");
       }
-      once("clockSkew");
+      set.mark("clockSkew");
       this.clockSkew = skew;
       return self();
     }
 
     /** Allows credentials over plain {@code http} to non-loopback hosts (default false). */
     public final B allowInsecureHttp(boolean allow) {
-      once("allowInsecureHttp");
+      set.mark("allowInsecureHttp");
       this.allowInsecureHttp = allow;
       return self();
     }
@@ -261,7 +259,7 @@ public final class PaymentOptions {
         throw new ConfigurationException(
             ErrorCode.INVALID_CONFIGURATION, "maxPaymentAttempts must be 1 or 2");
       }
-      once("maxPaymentAttempts");
+      set.mark("maxPaymentAttempts");
       this.maxPaymentAttempts = attempts;
       return self();
     }
@@ -269,7 +267,7 @@ public final class PaymentOptions {
     /** Observes every payment: metrics, audit (default none). */
     public final B listener(PaymentListener listener) {
       Objects.requireNonNull(listener, "listener");
-      once("listener");
+      set.mark("listener");
       this.listener = listener;
       return self();
     }
@@ -281,7 +279,7 @@ public final class PaymentOptions {
      */
     public final B transportRetry(TransportRetry retry) {
       Objects.requireNonNull(retry, "retry");
-      once("transportRetry");
+      set.mark("transportRetry");
       this.transportRetry = retry;
       return self();
     }
@@ -292,7 +290,7 @@ public final class PaymentOptions {
      */
     public final B acceptPayment(AcceptPaymentMode mode) {
       Objects.requireNonNull(mode, "mode");
-      once("acceptPayment");
+      set.mark("acceptPayment");
       this.acceptPayment = mode;
       return self();
     }
@@ -302,7 +300,7 @@ public final class PaymentOptions {
      * false: throw the typed {@link MppException}).
      */
     public final B returnUnpaidResponses(boolean returnUnpaid) {
-      once("returnUnpaidResponses");
+      set.mark("returnUnpaidResponses");
       this.returnUnpaidResponses = returnUnpaid;
       return self();
     }
@@ -313,7 +311,7 @@ public final class PaymentOptions {
      */
     public final B executor(Executor executor) {
       Objects.requireNonNull(executor, "executor");
-      once("executor");
+      set.mark("executor");
       this.executor = executor;
       return self();
     }
@@ -327,7 +325,7 @@ public final class PaymentOptions {
       if (bytes < 0) {
         throw new IllegalArgumentException("maxBufferedBody must not be negative");
       }
-      once("maxBufferedBody");
+      set.mark("maxBufferedBody");
       this.maxBufferedBody = bytes;
       return self();
     }
@@ -340,12 +338,6 @@ public final class PaymentOptions {
     @SuppressWarnings("unchecked")
     private B self() {
       return (B) this;
-    }
-
-    private void once(String setter) {
-      if (!set.add(setter)) {
-        throw new IllegalStateException(setter + " was already set");
-      }
     }
   }
 

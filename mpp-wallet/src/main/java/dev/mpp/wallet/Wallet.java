@@ -10,6 +10,7 @@ import dev.mpp.client.PaymentDeniedException;
 import dev.mpp.client.PaymentRecord;
 import dev.mpp.client.PaymentRefusedException;
 import dev.mpp.client.PaymentState;
+import dev.mpp.client.SetOnce;
 import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.AcceptPayment;
 import dev.mpp.client.wire.Challenge;
@@ -497,11 +498,7 @@ public final class Wallet implements Payer, AutoCloseable {
 
     /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
     private static <T> T once(T current, T value, String setter) {
-      Objects.requireNonNull(value, setter);
-      if (current != null) {
-        throw new IllegalStateException(setter + " was already set");
-      }
-      return value;
+      return SetOnce.firstValue(current, Objects.requireNonNull(value, setter), setter);
     }
 
     private static String name(String name, String what) {

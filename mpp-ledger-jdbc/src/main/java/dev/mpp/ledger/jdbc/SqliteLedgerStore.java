@@ -1,5 +1,6 @@
 package dev.mpp.ledger.jdbc;
 
+import dev.mpp.client.SetOnce;
 import dev.mpp.wallet.ledger.Limit;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -8,6 +8,7 @@ import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRefusedException;
+import dev.mpp.client.SetOnce;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.evm.chain.DidPkh;
 import dev.mpp.evm.chain.EvmAddress;
@@ -27,13 +28,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -319,14 +318,14 @@ public final class EvmRail implements Rail {
     private final List<EvmToken> tokens = new ArrayList<>();
     private Duration defaultValidity = Duration.ofSeconds(300);
     private Clock clock = Clock.systemUTC();
-    private final Set<String> assigned = new HashSet<>();
+    private final SetOnce assigned = new SetOnce();
 
     private Builder() {}
 
     /** The account that signs authorizations (required). */
     public Builder signer(Signer signer) {
       Objects.requireNonNull(signer, "signer");
-      once("signer");
+      assigned.mark("signer");
       this.signer = signer;
       return this;
     }
@@ -366,7 +365,7 @@ public final class EvmRail implements Rail {
       if (validity.isNegative() || validity.isZero()) {
         throw invalid("validity must be positive");
       }
-      once("defaultValidity");
+      assigned.mark("defaultValidity");
       this.defaultValidity = validity;
       return this;
     }
@@ -374,16 +373,9 @@ public final class EvmRail implements Rail {
     /** The clock for {@code validBefore} (default: system UTC). */
     public Builder clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
-      once("clock");
+      assigned.mark("clock");
       this.clock = clock;
       return this;
-    }
-
-    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
-    private void once(String setter) {
-      if (!assigned.add(setter)) {
-        throw new IllegalStateException(setter + " was already set");
-      }
     }
 
     /**

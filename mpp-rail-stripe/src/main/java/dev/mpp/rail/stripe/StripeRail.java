@@ -16,6 +16,7 @@ import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFailedException;
 import dev.mpp.client.PaymentRefusedException;
+import dev.mpp.client.SetOnce;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.wallet.Asset;
 import dev.mpp.wallet.Money;
@@ -33,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -421,14 +421,14 @@ public final class StripeRail implements Rail {
     private Duration readTimeout = Duration.ofSeconds(80);
     private Duration defaultTokenLifetime = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
-    private final Set<String> assigned = new HashSet<>();
+    private final SetOnce assigned = new SetOnce();
 
     private Builder() {}
 
     /** The agent's Stripe secret key (required). */
     public Builder secretKey(StripeSecretKey secretKey) {
       Objects.requireNonNull(secretKey, "secretKey");
-      once("secretKey");
+      assigned.mark("secretKey");
       this.secretKey = secretKey;
       return this;
     }
@@ -439,7 +439,7 @@ public final class StripeRail implements Rail {
       if (paymentMethod.isBlank() || paymentMethod.chars().anyMatch(c -> c <= 0x20)) {
         throw invalid("paymentMethod must be a Stripe payment method id such as pm_…");
       }
-      once("paymentMethod");
+      assigned.mark("paymentMethod");
       this.paymentMethod = paymentMethod;
       return this;
     }
@@ -453,7 +453,7 @@ public final class StripeRail implements Rail {
       if (paymentMethodType.isBlank()) {
         throw invalid("paymentMethodType must not be blank");
       }
-      once("paymentMethodType");
+      assigned.mark("paymentMethodType");
       this.paymentMethodType = paymentMethodType;
       return this;
     }
@@ -473,7 +473,7 @@ public final class StripeRail implements Rail {
     /** The fee model for cheapest-rail comparisons (default: {@link StripeFees#none()}). */
     public Builder fees(StripeFees fees) {
       Objects.requireNonNull(fees, "fees");
-      once("fees");
+      assigned.mark("fees");
       this.fees = fees;
       return this;
     }
@@ -499,7 +499,7 @@ public final class StripeRail implements Rail {
         throw invalid("apiBase must be scheme://host[:port] only");
       }
       String text = apiBase.toString();
-      once("apiBase");
+      assigned.mark("apiBase");
       this.apiBase = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
       return this;
     }
@@ -516,7 +516,7 @@ public final class StripeRail implements Rail {
       if (retries < 0 || retries > 10) {
         throw invalid("maxNetworkRetries must be 0 to 10");
       }
-      once("maxNetworkRetries");
+      assigned.mark("maxNetworkRetries");
       this.maxNetworkRetries = retries;
       return this;
     }
@@ -525,7 +525,7 @@ public final class StripeRail implements Rail {
     public Builder timeouts(Duration connect, Duration read) {
       positive(connect, "connect timeout");
       positive(read, "read timeout");
-      once("timeouts");
+      assigned.mark("timeouts");
       this.connectTimeout = connect;
       this.readTimeout = read;
       return this;
@@ -534,7 +534,7 @@ public final class StripeRail implements Rail {
     /** How long a token lives when the challenge has no {@code expires} (default 1 h). */
     public Builder defaultTokenLifetime(Duration lifetime) {
       positive(lifetime, "token lifetime");
-      once("defaultTokenLifetime");
+      assigned.mark("defaultTokenLifetime");
       this.defaultTokenLifetime = lifetime;
       return this;
     }
@@ -542,16 +542,9 @@ public final class StripeRail implements Rail {
     /** The clock for token expiry (default: system UTC). */
     public Builder clock(Clock clock) {
       Objects.requireNonNull(clock, "clock");
-      once("clock");
+      assigned.mark("clock");
       this.clock = clock;
       return this;
-    }
-
-    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
-    private void once(String setter) {
-      if (!assigned.add(setter)) {
-        throw new IllegalStateException(setter + " was already set");
-      }
     }
 
     private static Duration positive(Duration d, String name) {

@@ -3,6 +3,7 @@ package dev.mpp.wallet.policy;
 import dev.mpp.client.ConfigurationException;
 import dev.mpp.client.ErrorCode;
 import dev.mpp.client.PaymentDeniedException;
+import dev.mpp.client.SetOnce;
 import dev.mpp.wallet.Usd;
 import dev.mpp.wallet.ledger.Limit;
 import java.io.IOException;
@@ -16,13 +17,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -278,7 +277,7 @@ public final class Policy {
     private Long approvalAboveUsdMicros;
     private Duration approvalTimeout = DEFAULT_APPROVAL_TIMEOUT;
     private final TreeSet<BigDecimal> alertFractions = new TreeSet<>();
-    private final Set<String> assigned = new HashSet<>();
+    private final SetOnce assigned = new SetOnce();
 
     private Builder() {}
 
@@ -296,19 +295,19 @@ public final class Policy {
     }
 
     Builder maxLockableUsdMicros(long micros) {
-      once("maxLockable");
+      assigned.mark("maxLockable");
       this.maxLockableUsdMicros = micros;
       return this;
     }
 
     Builder maxPerPaymentUsdMicros(long micros) {
-      once("maxPerPayment");
+      assigned.mark("maxPerPayment");
       this.maxPerPaymentUsdMicros = micros;
       return this;
     }
 
     Builder approvalAboveUsdMicros(long micros) {
-      once("approvalAbove");
+      assigned.mark("approvalAbove");
       this.approvalAboveUsdMicros = micros;
       return this;
     }
@@ -418,7 +417,7 @@ public final class Policy {
     /** Stops allowing payments at {@code expiresAt}. */
     public Builder expiresAt(Instant expiresAt) {
       Objects.requireNonNull(expiresAt, "expiresAt");
-      once("expiresAt");
+      assigned.mark("expiresAt");
       this.expiresAt = expiresAt;
       return this;
     }
@@ -434,7 +433,7 @@ public final class Policy {
         throw new ConfigurationException(
             ErrorCode.INVALID_CONFIGURATION, "approval timeout must be positive");
       }
-      once("approvalTimeout");
+      assigned.mark("approvalTimeout");
       this.approvalTimeout = timeout;
       return this;
     }
@@ -463,13 +462,6 @@ public final class Policy {
     /** Builds the immutable policy. */
     public Policy build() {
       return new Policy(this);
-    }
-
-    /** Caffeine-style: a one-shot setter called twice is a bug in the caller's configuration. */
-    private void once(String setter) {
-      if (!assigned.add(setter)) {
-        throw new IllegalStateException(setter + " was already set");
-      }
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.mpp.client.MppException;
 import dev.mpp.client.PaymentAuthorization;
 import dev.mpp.client.PaymentContext;
 import dev.mpp.client.PaymentFailedException;
+import dev.mpp.client.SetOnce;
 import dev.mpp.client.StreamEvent;
 import dev.mpp.client.wire.Challenge;
 import dev.mpp.evm.chain.EvmAddress;
@@ -314,14 +315,15 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
      * confirm closes and to recover channels left opening). Recommended.
      */
     public Builder rpc(JsonRpcClient rpc) {
-      this.rpc = once(this.rpc, Objects.requireNonNull(rpc, "rpc"), "rpc");
+      this.rpc = SetOnce.firstValue(this.rpc, Objects.requireNonNull(rpc, "rpc"), "rpc");
       return this;
     }
 
     /** How top-up and close requests are sent (default: a JDK HttpClient, 30 s timeout). */
     public Builder transport(SessionTransport transport) {
       this.transport =
-          once(this.transport, Objects.requireNonNull(transport, "transport"), "transport");
+          SetOnce.firstValue(
+              this.transport, Objects.requireNonNull(transport, "transport"), "transport");
       return this;
     }
 
@@ -331,13 +333,14 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
      * another ledger is refused.
      */
     public Builder ledger(LedgerStore ledger) {
-      this.ledger = once(this.ledger, Objects.requireNonNull(ledger, "ledger"), "ledger");
+      this.ledger =
+          SetOnce.firstValue(this.ledger, Objects.requireNonNull(ledger, "ledger"), "ledger");
       return this;
     }
 
     /** The clock (default UTC system clock). */
     public Builder clock(Clock clock) {
-      this.clock = once(this.clock, Objects.requireNonNull(clock, "clock"), "clock");
+      this.clock = SetOnce.firstValue(this.clock, Objects.requireNonNull(clock, "clock"), "clock");
       return this;
     }
 
@@ -359,13 +362,6 @@ public final class TempoSessionRail implements SessionRail, AutoCloseable {
         clock = Clock.systemUTC();
       }
       return new TempoSessionRail(this);
-    }
-
-    private static <T> T once(T current, T value, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
-      return value;
     }
   }
 }
