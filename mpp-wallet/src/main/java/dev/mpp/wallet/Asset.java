@@ -1,5 +1,6 @@
 package dev.mpp.wallet;
 
+import dev.mpp.client.PaymentRecord;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +46,7 @@ public record Asset(String method, String currency, Long chainId, int decimals) 
    *
    * @param record a recorded payment
    */
-  public static String keyOf(dev.mpp.client.PaymentRecord record) {
+  public static String keyOf(PaymentRecord record) {
     return keyOf(record.method(), record.currency(), record.chainId());
   }
 

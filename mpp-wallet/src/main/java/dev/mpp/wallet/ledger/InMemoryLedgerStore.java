@@ -39,7 +39,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
 
     Entry(PaymentRecord record) {
       this.record = record;
-      this.assetKey = Asset.keyOf(record.method(), record.currency(), record.chainId());
+      this.assetKey = Asset.keyOf(record);
     }
   }
 

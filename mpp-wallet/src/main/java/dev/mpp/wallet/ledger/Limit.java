@@ -68,8 +68,7 @@ public record Limit(
 
   /** Whether {@code record}'s amount is of this limit's asset (always true without an asset). */
   public boolean inAsset(PaymentRecord record) {
-    return assetKey == null
-        || assetKey.equals(Asset.keyOf(record.method(), record.currency(), record.chainId()));
+    return assetKey == null || assetKey.equals(Asset.keyOf(record));
   }
 
   /** The usage after adding {@code record} to {@code before} (unchanged if not in the asset). */
